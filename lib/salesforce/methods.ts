@@ -1,0 +1,77 @@
+/**
+ * The n8n side of the transport: a SalesforceClient from the node's chosen credential, the dropdowns
+ * fed by the live org, and the catalog rule validation checks names against.
+ */
+import type {
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodePropertyOptions,
+	ITriggerFunctions,
+} from 'n8n-workflow';
+
+import { TransportError } from '../errors';
+import { createSalesforceClient } from './client';
+import { authFromJwtCredential, authFromOAuth2Credential } from './credentials';
+import type { OmniStatus, SalesforceClient, SalesforceUser } from './types';
+
+export const OAUTH2_CREDENTIAL = 'salesforceOmniOAuth2Api';
+export const JWT_CREDENTIAL = 'salesforceOmniJwtApi';
+
+const AUTHENTICATIONS = { oAuth2: OAUTH2_CREDENTIAL, jwt: JWT_CREDENTIAL } as const;
+
+type SalesforceContext = IExecuteFunctions | ITriggerFunctions | ILoadOptionsFunctions;
+
+/** Reads the node's `authentication` parameter ('oAuth2' by default, or 'jwt') and its credential. */
+export async function salesforceClientFor(ctx: SalesforceContext): Promise<SalesforceClient> {
+	// Execute contexts take an item index; trigger and load-options contexts do not.
+	const authentication = String(
+		'getInputData' in ctx
+			? ctx.getNodeParameter('authentication', 0, 'oAuth2')
+			: ctx.getNodeParameter('authentication', 'oAuth2'),
+	);
+	if (!(authentication in AUTHENTICATIONS)) {
+		throw new TransportError(
+			'salesforce',
+			'INVALID_AUTHENTICATION',
+			`Authentication "${authentication}" is unknown; valid: ${Object.keys(AUTHENTICATIONS).join(', ')}`,
+		);
+	}
+	const credentialName = AUTHENTICATIONS[authentication as keyof typeof AUTHENTICATIONS];
+	const data = await ctx.getCredentials(credentialName);
+	const auth = authentication === 'jwt' ? authFromJwtCredential(data) : authFromOAuth2Credential(data);
+	return createSalesforceClient(auth);
+}
+
+export function statusOption(status: OmniStatus): INodePropertyOptions {
+	return {
+		name: `${status.label} (${status.developerName})`,
+		value: status.developerName,
+		description: status.online ? 'Online: routes work' : 'Away: no service channels',
+	};
+}
+
+export function userOption(user: SalesforceUser): INodePropertyOptions {
+	return { name: user.email ? `${user.name} <${user.email}>` : user.name, value: user.id };
+}
+
+export async function getOmniStatuses(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const client = await salesforceClientFor(this);
+	return (await client.listStatuses()).map(statusOption);
+}
+
+export async function getSalesforceUsers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const client = await salesforceClientFor(this);
+	return (await client.listUsers({ activeOnly: true })).map(userOption);
+}
+
+/** What rule validation checks Salesforce names against. */
+export async function loadSalesforceCatalog(
+	ctx: SalesforceContext,
+): Promise<{ omniStatuses: OmniStatus[]; salesforceUsers: SalesforceUser[] }> {
+	const client = await salesforceClientFor(ctx);
+	const [omniStatuses, salesforceUsers] = await Promise.all([
+		client.listStatuses(),
+		client.listUsers({ activeOnly: true }),
+	]);
+	return { omniStatuses, salesforceUsers };
+}

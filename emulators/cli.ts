@@ -4,16 +4,8 @@
  */
 import { startSalesforceEmulator } from './salesforce';
 import { startCxoneEmulator } from './cxone';
+import { portFromEnv } from './common/env';
 
-function portFromEnv(name: string, fallback: number): number {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const port = Number(raw);
-	if (!Number.isInteger(port) || port < 0 || port > 65535) {
-		throw new Error(`${name} must be a port number from 0 to 65535 (0 = any free port); got '${raw}'`);
-	}
-	return port;
-}
 
 async function main(): Promise<void> {
 	const agents = Number(process.env.EMULATOR_AGENTS ?? 20);

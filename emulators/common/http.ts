@@ -201,7 +201,10 @@ export async function serve(router: Router, port = 0, onError?: (error: Error) =
 			router
 				.handle(emuRequest)
 				.then((reply) => {
-					if (reply === 'drop') return request.socket.destroy();
+					if (reply === 'drop') {
+						request.socket.destroy();
+						return;
+					}
 					const headers: Record<string, string | string[]> = { ...(reply.headers ?? {}) };
 					let payload: string | undefined;
 					if (reply.body !== undefined && reply.status !== 204 && reply.status !== 304) {

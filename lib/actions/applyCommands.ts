@@ -1,6 +1,6 @@
 /**
  * Applying a batch of SyncCommands to one side (DESIGN.md §6), in one pass whatever the batch size:
- * resolve every user against the target's directory (loaded once), read the matched users' current
+ * resolve every user against the target's directory (cached, reloaded once for a user it lacks), read the matched users' current
  * state in one call, plan each command with the engine's planWrite(), and hand all writes to the target
  * at once. Each write made is recorded in the echo ledger. One ApplyEntry per command, in order.
  */
@@ -23,10 +23,17 @@ export type WriteOutcome =
 	| { outcome: 'target-logged-out'; reason: string }
 	| { outcome: 'failed'; failure: ActionFailure };
 
-/** One side as the pipeline sees it. An instance lives for one execution and may cache what it loads. */
+/**
+ * One side as the pipeline sees it. An instance lives for one execution; the lists it reads (users,
+ * statuses, codes) are its own, or the process-wide ones of its credential after shareDirectories().
+ * Current states are always read fresh: they are the consistency check.
+ */
 export interface PresenceTarget<U> {
 	readonly side: Side;
-	directory(): Promise<TargetDirectory<U>>;
+	/** Read the lists from the process-wide caches of the credential with this cacheKey (lib/directory). */
+	shareDirectories(cacheKey: string): void;
+	/** The side's users; reloaded once first when `covers` says a user looked for is missing (a new hire). */
+	directory(covers?: (directory: TargetDirectory<U>) => boolean): Promise<TargetDirectory<U>>;
 	/** The user's id on this side (CXone agent ids as text) and the identity fields it adds to results. */
 	identify(entry: U): { userId: string; ids: Partial<CommandUser> };
 	/** The desired state completed for writing (e.g. Omni status id and DeveloperName); throws ActionInputError. */
@@ -74,7 +81,7 @@ export async function applyCommands<U>(
 	ctx: ApplyContext,
 ): Promise<ApplyEntry[]> {
 	const side = SIDE_LABELS[target.side];
-	const directory = await target.directory();
+	const directory = await target.directory((users) => commands.every((command) => !('reason' in users.find(command.user))));
 	const result = (p: Pending, outcome: ApplyOutcome, reason: string, extra: Partial<ApplyResult> = {}): ApplyEntry => ({
 		result: { outcome, reason, target: target.side, user: p.user, desired: p.desired ?? p.command.desired, source: p.command.source, ...extra },
 	});

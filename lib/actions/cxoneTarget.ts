@@ -11,6 +11,9 @@ import type { AcdState, PresenceState } from '../engine/types';
 import { TransportError } from '../errors';
 import type { CxoneAgent, CxoneClient, UnavailableCode } from '../cxone/types';
 import { acdStateOf } from '../triggers/acdStateTracker';
+import { cxoneDirectories } from '../directory/liveDirectories';
+import type { CxoneDirectories } from '../directory/liveDirectories';
+import { perList } from '../directory/shared';
 import type { PresenceTarget, TargetWrite, WriteOutcome } from './applyCommands';
 import { mapWithConcurrency } from './concurrency';
 import { ActionInputError, failureFrom } from './failure';
@@ -21,9 +24,11 @@ export const CXONE_WRITE_CONCURRENCY = 8;
 /** The agent's CXone error when there is no session to join. */
 export const AGENT_LOGGED_OUT = 'AGENT_LOGGED_OUT';
 
+const codeNamed = (name: string) => (code: UnavailableCode) => code.outStateName.toLowerCase() === name.toLowerCase();
+
 /** The unavailable code by name (any case), or an error listing the valid ones. */
 export function findUnavailableCode(codes: readonly UnavailableCode[], name: string): UnavailableCode {
-	const code = codes.find((c) => c.outStateName.toLowerCase() === name.toLowerCase());
+	const code = codes.find(codeNamed(name));
 	if (code) return code;
 	throw new ActionInputError(
 		`CXone unavailable code '${name}' does not exist; valid: ${listValues(codes.filter((c) => c.isActive).map((c) => c.outStateName))}`,
@@ -44,30 +49,36 @@ export function cxoneIdentity(agent: CxoneAgent) {
 	};
 }
 
+/** Only active agents can be set; the shared agent list holds inactive ones for rule validation too. */
+const agentsDirectory = perList(
+	(agents: readonly CxoneAgent[]) => new TargetDirectory(agents.filter((agent) => agent.isActive), 'cxone', cxoneIdentity),
+);
+
 export class CxoneTarget implements PresenceTarget<CxoneAgent> {
 	readonly side = 'cxone';
-	private agents?: Promise<TargetDirectory<CxoneAgent>>;
-	private codes?: Promise<UnavailableCode[]>;
+	private lists: CxoneDirectories;
 
 	/**
 	 * `checkCodes`: look the unavailable code up before writing (Define Below). Commands from a Presence
-	 * Rule were checked when the rule was validated, so the hot path spares the extra call.
+	 * Rule were checked when the rule was validated, so the hot path spares the lookup.
 	 */
 	constructor(
 		private readonly client: CxoneClient,
 		private readonly options: { checkCodes?: boolean } = {},
-	) {}
-
-	unavailableCodes(): Promise<UnavailableCode[]> {
-		this.codes ??= this.client.listUnavailableCodes();
-		return this.codes;
+	) {
+		this.lists = cxoneDirectories(undefined, async () => client);
 	}
 
-	directory(): Promise<TargetDirectory<CxoneAgent>> {
-		this.agents ??= this.client
-			.listAgents({ activeOnly: true })
-			.then((agents) => new TargetDirectory(agents, 'cxone', cxoneIdentity));
-		return this.agents;
+	shareDirectories(cacheKey: string): void {
+		this.lists = cxoneDirectories(cacheKey, async () => this.client);
+	}
+
+	unavailableCodes(): Promise<UnavailableCode[]> {
+		return this.lists.unavailableCodes.current();
+	}
+
+	async directory(covers: (directory: TargetDirectory<CxoneAgent>) => boolean = () => true): Promise<TargetDirectory<CxoneAgent>> {
+		return agentsDirectory(await this.lists.agents.currentCovering((agents) => covers(agentsDirectory(agents))));
 	}
 
 	identify(agent: CxoneAgent) {
@@ -80,9 +91,10 @@ export class CxoneTarget implements PresenceTarget<CxoneAgent> {
 			const got = desired.kind === 'acd' ? desired.state : 'an Omni status';
 			throw new ActionInputError(`CXone can only be set to ${SETTABLE_ACD_STATES.join(' or ')}, got ${got}`);
 		}
-		let reason = reasonOf(desired);
-		if (reason && this.options.checkCodes) reason = findUnavailableCode(await this.unavailableCodes(), reason).outStateName;
-		return { kind: 'acd', state: desired.state, reason, isAcw: false };
+		const reason = reasonOf(desired);
+		if (!reason || !this.options.checkCodes) return { kind: 'acd', state: desired.state, reason, isAcw: false };
+		const codes = await this.lists.unavailableCodes.currentCovering((held) => held.some(codeNamed(reason)));
+		return { kind: 'acd', state: desired.state, reason: findUnavailableCode(codes, reason).outStateName, isAcw: false };
 	}
 
 	async currentStates(userIds: string[]): Promise<Map<string, PresenceState>> {

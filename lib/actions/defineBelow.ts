@@ -37,9 +37,9 @@ export function manualUser(target: Side, lookupBy: UserLookup, value: string): C
 	return { matchKey: 'explicit', matchValue, cxoneAgentId: agentId };
 }
 
-/** The directory entry of a user picked in the node's fields, or an error saying who was not found. */
-export function lookUpUser<U>(directory: TargetDirectory<U>, target: Side, lookupBy: UserLookup, value: string): U {
-	const found = directory.find(manualUser(target, lookupBy, value));
+/** The directory entry of a user picked in the node's fields (see manualUser), or an error saying who was not found. */
+export function lookUpUser<U>(directory: TargetDirectory<U>, user: CommandUser): U {
+	const found = directory.find(user);
 	if ('reason' in found) throw new ActionInputError(found.reason, 'Check the user field, or pick the user from the list.', 'USER_NOT_FOUND');
 	return found.entry;
 }

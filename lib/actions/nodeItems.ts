@@ -5,13 +5,14 @@
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { credentialCacheKey } from '../directory/credentialKey';
 import { sharedEchoLedger } from '../engine/echoLedger';
 import { SIDE_LABELS } from '../engine/identity';
-import type { Side, SyncCommand } from '../engine/types';
+import type { CommandUser, Side, SyncCommand } from '../engine/types';
 import { applyCommands } from './applyCommands';
 import type { PresenceTarget } from './applyCommands';
 import { commandProblem } from './commandCheck';
-import { lookUpUser } from './defineBelow';
+import { lookUpUser, manualUser } from './defineBelow';
 import type { UserLookup } from './defineBelow';
 import { ActionInputError, failureFrom } from './failure';
 import type { ActionFailure } from './failure';
@@ -106,6 +107,7 @@ export async function applyCommandItems<U>(
 		}
 	}
 	const applied = await batchResults(commands.length, async () => {
+		await shareDirectories(ctx, target);
 		const entries = await applyCommands(
 			commands.map(({ command }) => command),
 			target,
@@ -147,20 +149,37 @@ export function manualEventId(ctx: IExecuteFunctions, itemIndex: number): string
 	return `manual:${ctx.getExecutionId() ?? 'unsaved'}:${itemIndex}`;
 }
 
+/** The target reads its lists from the process-wide caches of the node's credential, not once per execution. */
+async function shareDirectories<U>(ctx: IExecuteFunctions, target: PresenceTarget<U>): Promise<void> {
+	target.shareDirectories(await credentialCacheKey(ctx, target.side));
+}
+
 /**
- * The user picked in each item's lookup fields, resolved against the side's directory (read once).
- * `users[i]` is undefined when item i failed; its failure is in `results[i]`.
+ * The user picked in each item's lookup fields, resolved against the side's directory (cached, reloaded
+ * once when a user picked is missing). `users[i]` is undefined when item i failed; its failure is in `results[i]`.
  */
 export async function usersOfItems<U>(
 	ctx: IExecuteFunctions,
 	target: PresenceTarget<U>,
 ): Promise<{ users: Array<U | undefined>; results: ItemResult[] }> {
-	const directory = await target.directory();
-	const users: Array<U | undefined> = [];
-	const results = await eachItem(ctx.getInputData().length, async (i) => {
+	await shareDirectories(ctx, target);
+	const wanted: Array<CommandUser | undefined> = [];
+	const read = await eachItem(ctx.getInputData().length, async (i) => {
 		const { lookupBy, value } = readUserLookup(ctx, i);
-		users[i] = lookUpUser(directory, target.side, lookupBy, value);
+		wanted[i] = manualUser(target.side, lookupBy, value);
 		return {};
+	});
+	const directory = await target.directory((users) => wanted.every((user) => !user || !('reason' in users.find(user))));
+	const users: Array<U | undefined> = [];
+	const results = read.map((result, i): ItemResult => {
+		const user = wanted[i];
+		if (!user) return result;
+		try {
+			users[i] = lookUpUser(directory, user);
+			return result;
+		} catch (error) {
+			return { failure: failureFrom(error) };
+		}
 	});
 	return { users, results };
 }

@@ -13,6 +13,9 @@ import type { OmniState, PresenceState } from '../engine/types';
 import type { PresenceCommand } from '../salesforce/companionContract';
 import { TransportError } from '../errors';
 import type { OmniStatus, PresenceRow, PublishResult, SalesforceClient, SalesforceUser } from '../salesforce/types';
+import { perList } from '../directory/shared';
+import { salesforceDirectories } from '../directory/liveDirectories';
+import type { SalesforceDirectories } from '../directory/liveDirectories';
 import type { PresenceTarget, TargetWrite, WriteOutcome } from './applyCommands';
 import { ActionInputError, failureFrom } from './failure';
 
@@ -29,9 +32,13 @@ export function currentOmniState(row: PresenceRow, statuses: readonly OmniStatus
 	};
 }
 
+/** Is this the status named by DeveloperName (any case) or id? */
+const statusNamed = (name: string) => (status: OmniStatus) =>
+	status.developerName.toLowerCase() === name.toLowerCase() || sameSalesforceId(status.id, name);
+
 /** The status named by DeveloperName (any case) or id, or an error listing the valid ones. */
 export function findOmniStatus(statuses: readonly OmniStatus[], name: string): OmniStatus {
-	const status = statuses.find((s) => s.developerName.toLowerCase() === name.toLowerCase() || sameSalesforceId(s.id, name));
+	const status = statuses.find(statusNamed(name));
 	if (status) return status;
 	throw new ActionInputError(
 		`Salesforce status '${name}' does not exist or is not visible to the integration user; valid: ${listValues(statuses.map((s) => s.developerName))}`,
@@ -50,27 +57,30 @@ export function salesforceIdentity(user: SalesforceUser) {
 	};
 }
 
+const usersDirectory = perList((users: readonly SalesforceUser[]) => new TargetDirectory(users, 'salesforce', salesforceIdentity));
+
 export class SalesforceTarget implements PresenceTarget<SalesforceUser> {
 	readonly side = 'salesforce';
-	private statusList?: Promise<OmniStatus[]>;
-	private users?: Promise<TargetDirectory<SalesforceUser>>;
+	private lists: SalesforceDirectories;
 
 	/** `source` names the issuer on each command, e.g. "n8n:<workflow id>". */
 	constructor(
 		readonly client: SalesforceClient,
 		private readonly source: string,
-	) {}
-
-	statuses(): Promise<OmniStatus[]> {
-		this.statusList ??= this.client.listStatuses();
-		return this.statusList;
+	) {
+		this.lists = salesforceDirectories(undefined, async () => client);
 	}
 
-	directory(): Promise<TargetDirectory<SalesforceUser>> {
-		this.users ??= this.client
-			.listUsers({ activeOnly: true })
-			.then((users) => new TargetDirectory(users, 'salesforce', salesforceIdentity));
-		return this.users;
+	shareDirectories(cacheKey: string): void {
+		this.lists = salesforceDirectories(cacheKey, async () => this.client);
+	}
+
+	statuses(): Promise<OmniStatus[]> {
+		return this.lists.statuses.current();
+	}
+
+	async directory(covers: (directory: TargetDirectory<SalesforceUser>) => boolean = () => true): Promise<TargetDirectory<SalesforceUser>> {
+		return usersDirectory(await this.lists.users.currentCovering((users) => covers(usersDirectory(users))));
 	}
 
 	identify(user: SalesforceUser) {
@@ -80,7 +90,8 @@ export class SalesforceTarget implements PresenceTarget<SalesforceUser> {
 	async resolveDesired(desired: PresenceState): Promise<OmniState> {
 		if (desired.kind !== 'omni') throw new ActionInputError(`a Salesforce command needs an Omni status, got a CXone state`);
 		if (isOffline(desired)) return { ...OFFLINE_OMNI };
-		const status = findOmniStatus(await this.statuses(), desired.developerName ?? (desired.statusId as string));
+		const name = desired.developerName ?? (desired.statusId as string);
+		const status = findOmniStatus(await this.lists.statuses.currentCovering((statuses) => statuses.some(statusNamed(name))), name);
 		return { kind: 'omni', statusId: status.id, developerName: status.developerName, label: status.label, online: status.online };
 	}
 

@@ -1,19 +1,21 @@
 /**
  * decide(): one PresenceEvent in, exactly one Decision out (DESIGN.md §6). In order: is it an event at
- * all, is the user in the rule's scope, can they be matched on the other side, is it the echo of our own
- * write, and what do the rule's rows say. The result is a SyncCommand for the other side carrying every
- * target state consistent with the source, or a skip with a reason a person can act on.
+ * all, who is the user on the other side (when its directory is known), is the user in the rule's scope,
+ * can they be matched on the other side, is it the echo of our own write, and what do the rule's rows
+ * say. The result is a SyncCommand for the other side carrying every target state consistent with the
+ * source, or a skip with a reason a person can act on.
  */
 import type { CatalogOmniStatus } from './catalog';
 import type { EchoLedger } from './echoLedger';
 import { eventProblem } from './eventCheck';
-import { commandUser, knownIdentity, SIDE_LABELS, userIdOn } from './identity';
+import { commandUser, knownIdentity, otherSide, SIDE_LABELS, userIdOn, withCounterpart } from './identity';
+import type { TargetDirectory } from './identity';
 import { acceptableAcd, acceptableOmni, acdState, omniState, publisherRowFor, subscriberRowFor } from './mapping';
 import { NO_SYNC } from './rule';
 import type { PresenceRuleConfig } from './rule';
 import { outOfScope } from './scope';
 import { describeState, isBusyAgent } from './state';
-import type { AcdState, CommandUser, Decision, OmniState, PresenceEvent, SkipDecision, SyncCommand } from './types';
+import type { AcdState, CommandUser, Decision, OmniState, PresenceEvent, Side, SkipDecision, SyncCommand, UserIdentity } from './types';
 
 export interface DecideContext {
 	ledger: EchoLedger;
@@ -22,6 +24,11 @@ export interface DecideContext {
 	scope: string;
 	/** Salesforce statuses, when known, to put ids and labels on commands for Salesforce. */
 	omniStatuses?: CatalogOmniStatus[];
+	/**
+	 * Each side's user directory, when known: an event's user is looked up on the other side first, so
+	 * a Salesforce event gets the CXone agent and team its scope is stated in (withCounterpart).
+	 */
+	counterparts?: Partial<Record<Side, TargetDirectory<UserIdentity>>>;
 }
 
 function skipped(decision: SkipDecision, reason: string, event: PresenceEvent): Decision {
@@ -35,12 +42,15 @@ function describeEvent(event: PresenceEvent): string {
 	return `${kind}${SIDE_LABELS[event.side]} user ${id}${name} ${describeState(event.state)}`;
 }
 
-export function decide(event: PresenceEvent, rule: PresenceRuleConfig, ctx: DecideContext): Decision {
-	const problem = eventProblem(event);
-	if (problem) return skipped('invalid', `Not a presence event: ${problem}`, event);
+export function decide(input: PresenceEvent, rule: PresenceRuleConfig, ctx: DecideContext): Decision {
+	const problem = eventProblem(input);
+	if (problem) return skipped('invalid', `Not a presence event: ${problem}`, input);
 
-	const notInScope = outOfScope(knownIdentity(event, rule), rule);
-	if (notInScope) return { output: 'not-in-scope', skip: { decision: 'not-in-scope', reason: notInScope, event } };
+	const counterparts = ctx.counterparts?.[otherSide(input.side)];
+	const { event, unmatched } = counterparts ? withCounterpart(input, rule, counterparts) : { event: input, unmatched: undefined };
+	const notInScope = outOfScope(knownIdentity(event, rule), rule, unmatched);
+	// The event as it came, so a next rule takes it unchanged.
+	if (notInScope) return { output: 'not-in-scope', skip: { decision: 'not-in-scope', reason: notInScope, event: input } };
 
 	const identity = commandUser(event, rule);
 	if ('problem' in identity) return skipped('user-not-matched', `${describeEvent(event)}: ${identity.problem}`, event);

@@ -82,6 +82,37 @@ export function commandUser(
 	return { user: { ...event.user, matchKey: rule.matchKey, matchValue } };
 }
 
+/**
+ * The event's user as the other side's directory knows them, matched by the rule's match key; undefined
+ * when the event carries nothing to match by (decide() says so in its own words).
+ */
+export function counterpartOf<T>(event: PresenceEvent, rule: PresenceRuleConfig, directory: TargetDirectory<T>): TargetLookup<T> | undefined {
+	const identity = commandUser(event, rule);
+	return 'problem' in identity ? undefined : directory.find(identity.user);
+}
+
+/**
+ * The event with what the other side's directory knows of its user: for a Salesforce event the CXone
+ * agent id and team (a rule's scope is stated in CXone teams and agents), for a CXone event the
+ * Salesforce user id. Fields the event already carries are kept. `unmatched` says why nothing was added.
+ */
+export function withCounterpart(
+	event: PresenceEvent,
+	rule: PresenceRuleConfig,
+	directory: TargetDirectory<UserIdentity>,
+): { event: PresenceEvent; unmatched?: string } {
+	const found = counterpartOf(event, rule, directory);
+	if (!found) return { event };
+	if (found.entry === undefined) return { event, unmatched: found.reason };
+	const other = found.entry;
+	const fields: Array<keyof UserIdentity> = event.side === 'salesforce' ? ['cxoneAgentId', 'teamId', 'teamName'] : ['salesforceUserId'];
+	const user: UserIdentity = { ...event.user };
+	for (const field of fields) {
+		if (user[field] === undefined && other[field] !== undefined) Object.assign(user, { [field]: other[field] });
+	}
+	return { event: { ...event, user } };
+}
+
 export type TargetLookup<T> = { entry: T } | { entry?: undefined; reason: string };
 
 /**

@@ -2,7 +2,7 @@
 export * from './types';
 export * from './rule';
 export * from './catalog';
-export { validateRule, listValues } from './validate';
+export { validateRule, listValues, namesMissingFrom } from './validate';
 export type { RuleProblem } from './validate';
 export { decide } from './decide';
 export type { DecideContext } from './decide';
@@ -12,6 +12,6 @@ export type { WritePlan } from './apply';
 export { sameState, isConsistent, isBusyAgent, isOffline, describeState, reasonOf, sameSalesforceId } from './state';
 export { InProcessEchoLedger, sharedEchoLedger, CLOCK_SKEW_MS } from './echoLedger';
 export type { EchoLedger, LedgerWrite, InProcessEchoLedgerOptions } from './echoLedger';
-export { commandUser, findTargetUser, TargetDirectory, otherSide, userIdOn, SIDE_LABELS, MATCH_KEY_LABELS } from './identity';
+export { commandUser, counterpartOf, findTargetUser, TargetDirectory, otherSide, userIdOn, withCounterpart, SIDE_LABELS, MATCH_KEY_LABELS } from './identity';
 export type { TargetLookup } from './identity';
 export { publisherRowFor, subscriberRowFor } from './mapping';

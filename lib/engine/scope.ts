@@ -15,8 +15,11 @@ function count(n: number, noun: string): string {
 	return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** Why the user is outside the rule's scope, or undefined when the rule applies to them. */
-export function outOfScope(user: UserIdentity, rule: PresenceRuleConfig): string | undefined {
+/**
+ * Why the user is outside the rule's scope, or undefined when the rule applies to them. `unmatched`: why
+ * the other side's directory had no counterpart for a user whose event names no CXone team or agent.
+ */
+export function outOfScope(user: UserIdentity, rule: PresenceRuleConfig, unmatched?: string): string | undefined {
 	const { scope } = rule;
 	const inSalesforceIds = (ids: string[]) =>
 		user.salesforceUserId !== undefined && ids.some((id) => sameSalesforceId(id, user.salesforceUserId as string));
@@ -34,7 +37,10 @@ export function outOfScope(user: UserIdentity, rule: PresenceRuleConfig): string
 	const inTeam = user.teamId !== undefined && scope.teamIds.includes(Number(user.teamId));
 	if (inTeam || inAgentIds(scope.cxoneAgentIds) || inSalesforceIds(scope.salesforceUserIds)) return undefined;
 	if (user.teamId === undefined && user.cxoneAgentId === undefined && scope.salesforceUserIds.length === 0) {
-		return `rule '${rule.name}' applies to ${limits.join(' and ')}, and the event names no CXone team or agent for ${who(user)}: have the trigger add CXone identity, or match users by an explicit map`;
+		const why = unmatched
+			? `${who(user)} has no CXone agent: ${unmatched}`
+			: `the event names no CXone team or agent for ${who(user)}: have the trigger add CXone identity, or match users by an explicit map`;
+		return `rule '${rule.name}' applies to ${limits.join(' and ')}, and ${why}`;
 	}
 	const team = user.teamId !== undefined ? ` in team ${user.teamName ? `${user.teamName} (${user.teamId})` : user.teamId}` : '';
 	return `rule '${rule.name}' applies to ${limits.join(' and ')}; ${who(user)}${team} is not among them`;

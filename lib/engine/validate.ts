@@ -54,6 +54,14 @@ export function validateRule(rule: PresenceRuleConfig, catalog: RuleCatalog = {}
 	return problems;
 }
 
+/**
+ * Does the rule name something the given catalog (or part of one) lacks: a status, code, team or user?
+ * Then that catalog may predate the thing, and is worth reloading once before the rule is refused.
+ */
+export function namesMissingFrom(rule: PresenceRuleConfig, catalog: RuleCatalog): boolean {
+	return validateRule(rule, catalog).length > validateRule(rule).length;
+}
+
 type Add = (where: string, message: string) => void;
 
 function checkRuleSettings(rule: PresenceRuleConfig, add: Add): void {

@@ -7,7 +7,7 @@
 import type { PresenceEvent } from '../engine/types';
 import type { AgentStateRow, CxoneAgent, CxoneClient } from '../cxone/types';
 import { AcdStateTracker } from './acdStateTracker';
-import { DirectoryCache } from './directoryCache';
+import { DirectoryCache, ENRICHMENT_MAX_AGE_MS } from '../directory/directoryCache';
 import type { TriggerHost } from './host';
 import { PresencePipeline } from './pipeline';
 import { TaskLoop } from './taskLoop';
@@ -29,7 +29,7 @@ export class CxoneDirectory {
 	readonly agents: DirectoryCache<CxoneAgent>;
 
 	constructor(client: CxoneClient, onLoadError: (error: Error) => void) {
-		this.agents = new DirectoryCache({ load: () => client.listAgents(), keyOf: (agent) => String(agent.agentId), onLoadError });
+		this.agents = new DirectoryCache({ load: () => client.listAgents(), keyOf: (agent) => String(agent.agentId), maxAgeMs: ENRICHMENT_MAX_AGE_MS, onLoadError });
 	}
 
 	async enrich(events: PresenceEvent[]): Promise<PresenceEvent[]> {

@@ -8,7 +8,7 @@
 import type { OmniState, PresenceEvent } from '../engine/types';
 import { OFFLINE_OMNI } from '../engine/types';
 import type { OmniStatus, PresenceRow, SalesforceClient, SalesforceUser, StreamMessage, StreamSubscription } from '../salesforce/types';
-import { DirectoryCache } from './directoryCache';
+import { DirectoryCache, ENRICHMENT_MAX_AGE_MS } from '../directory/directoryCache';
 import type { TriggerHost } from './host';
 import { isoTime, OmniPresenceTracker, omniStateOf } from './omniPresenceTracker';
 import { PresencePipeline } from './pipeline';
@@ -48,8 +48,8 @@ export class SalesforceDirectory {
 	readonly statuses: DirectoryCache<OmniStatus>;
 
 	constructor(client: SalesforceClient, onLoadError: (error: Error) => void) {
-		this.users = new DirectoryCache({ load: () => client.listUsers(), keyOf: (user) => idKey(user.id), onLoadError });
-		this.statuses = new DirectoryCache({ load: () => client.listStatuses(), keyOf: (status) => idKey(status.id), onLoadError });
+		this.users = new DirectoryCache({ load: () => client.listUsers(), keyOf: (user) => idKey(user.id), maxAgeMs: ENRICHMENT_MAX_AGE_MS, onLoadError });
+		this.statuses = new DirectoryCache({ load: () => client.listStatuses(), keyOf: (status) => idKey(status.id), maxAgeMs: ENRICHMENT_MAX_AGE_MS, onLoadError });
 	}
 
 	async load(): Promise<void> {

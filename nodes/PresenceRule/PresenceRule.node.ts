@@ -25,7 +25,7 @@ export class PresenceRule implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['To Salesforce', 'To CXone', 'Not in Scope', 'Skipped'],
 		credentials: [
-			// All optional: they feed the dropdowns and the check of the rule against the live systems.
+			// All optional: they feed the dropdowns, the check of the rule, and the lookup of each user on the other side.
 			{ name: OAUTH2_CREDENTIAL, required: false, displayOptions: { show: { authentication: ['oAuth2'] } } },
 			{ name: JWT_CREDENTIAL, required: false, displayOptions: { show: { authentication: ['jwt'] } } },
 			{ name: CXONE_CREDENTIAL_TYPE, required: false },

@@ -1,16 +1,14 @@
 /**
- * The Presence Rule's run: read the rule, check it (against the live systems when credentials are
- * selected), then let the engine decide each item and route it. Every input item leaves by exactly one
- * output, with pairedItem pointing back to it.
+ * The Presence Rule's run: read the rule, check it (against the live systems' cached lists when
+ * credentials are selected), then let the engine decide each item and route it. Every input item leaves
+ * by exactly one output, with pairedItem pointing back to it.
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { loadCxoneCatalog } from '../../lib/cxone/methods';
 import { decide, sharedEchoLedger, validateRule } from '../../lib/engine';
-import type { Decision, PresenceEvent, PresenceRuleConfig, RuleCatalog } from '../../lib/engine';
-import { loadSalesforceCatalog } from '../../lib/salesforce/methods';
-import { credentialName, hasCredential } from './credentials';
+import type { DecideContext, Decision, PresenceEvent, PresenceRuleConfig, RuleCatalog } from '../../lib/engine';
+import { counterparts, liveSystems, ruleCatalog } from './live';
 import { toPresenceRule } from './parameters';
 import type { PresenceRuleParameters } from './parameters';
 
@@ -32,28 +30,26 @@ function readParameters(this: IExecuteFunctions): PresenceRuleParameters {
 	};
 }
 
-/** What the selected credentials can tell about statuses, codes, teams and users; nothing without them. */
-async function liveCatalog(this: IExecuteFunctions): Promise<RuleCatalog> {
-	const node = this.getNode();
-	const authentication = this.getNodeParameter('authentication', 0, 'oAuth2');
-	const [salesforce, cxone]: RuleCatalog[] = await Promise.all([
-		hasCredential(node, credentialName('salesforce', authentication)) ? loadSalesforceCatalog(this) : {},
-		hasCredential(node, credentialName('cxone', authentication)) ? loadCxoneCatalog(this) : {},
-	]);
-	return { ...salesforce, ...cxone };
-}
+type Checked = { rule: PresenceRuleConfig; catalog: RuleCatalog; counterparts: DecideContext['counterparts'] };
 
-/** The checked rule, or a NodeOperationError naming every problem with the valid values. */
-async function checkedRule(this: IExecuteFunctions): Promise<{ rule: PresenceRuleConfig; catalog: RuleCatalog }> {
+/**
+ * The checked rule (against the live systems when credentials are selected), its catalog, and each
+ * side's user directory for the events at hand; or a NodeOperationError naming every problem with the
+ * valid values.
+ */
+async function checkedRule(this: IExecuteFunctions, events: readonly unknown[]): Promise<Checked> {
 	const { rule, problems } = toPresenceRule(readParameters.call(this));
-	let catalog: RuleCatalog;
-	try {
-		catalog = await liveCatalog.call(this);
-	} catch (error) {
-		throw new NodeOperationError(this.getNode(), error as Error, {
-			message: `Presence Rule '${rule.name}' could not load statuses, codes, teams and users to check the rule: ${(error as Error).message}`,
-		});
-	}
+	const fromLiveSystems = async <T>(work: () => Promise<T>): Promise<T> => {
+		try {
+			return await work();
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), error as Error, {
+				message: `Presence Rule '${rule.name}' could not load statuses, codes, teams and users to check the rule: ${(error as Error).message}`,
+			});
+		}
+	};
+	const live = await fromLiveSystems(() => liveSystems(this));
+	const catalog = await fromLiveSystems(() => ruleCatalog(live, rule));
 	problems.push(...validateRule(rule, catalog));
 	if (problems.length > 0) {
 		const list = problems.map((problem) => problem.message);
@@ -63,7 +59,7 @@ async function checkedRule(this: IExecuteFunctions): Promise<{ rule: PresenceRul
 			{ description: list.join('\n') },
 		);
 	}
-	return { rule, catalog };
+	return { rule, catalog, counterparts: await fromLiveSystems(() => counterparts(live, rule, events)) };
 }
 
 function routed(decision: Decision, item: INodeExecutionData, index: number): [number, INodeExecutionData] {
@@ -95,9 +91,9 @@ export async function executePresenceRule(this: IExecuteFunctions): Promise<INod
 	const outputs: INodeExecutionData[][] = [[], [], [], []];
 	const route = ([output, item]: [number, INodeExecutionData]) => outputs[output].push(item);
 
-	let checked: Awaited<ReturnType<typeof checkedRule>>;
+	let checked: Checked;
 	try {
-		checked = await checkedRule.call(this);
+		checked = await checkedRule.call(this, items.map((item) => item.json));
 	} catch (error) {
 		if (!this.continueOnFail()) throw error;
 		items.forEach((item, index) => route(failed(item, index, error as Error)));
@@ -109,6 +105,7 @@ export async function executePresenceRule(this: IExecuteFunctions): Promise<INod
 		now: new Date(),
 		scope: this.getWorkflow().id ?? '',
 		omniStatuses: checked.catalog.omniStatuses,
+		counterparts: checked.counterparts,
 	};
 	items.forEach((item, index) => {
 		try {

@@ -8,15 +8,16 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { getCxoneAgents, getTeams, getUnavailableCodes } from '../../lib/cxone/methods';
 import { ANY_REASON, NO_SYNC, OFFLINE } from '../../lib/engine';
 import { getOmniStatuses, getSalesforceUsers } from '../../lib/salesforce/methods';
-import { credentialName, hasCredential } from './credentials';
-import type { Service } from './credentials';
+import { credentialType } from '../../lib/directory/credentialKey';
+import type { Side } from '../../lib/engine';
+import { hasCredential } from './credentials';
 import { NO_REASON } from './parameters';
 
 type LoadOptions = (this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>;
 
-function withRuleEntries(service: Service, entries: INodePropertyOptions[], live: LoadOptions): LoadOptions {
+function withRuleEntries(service: Side, entries: INodePropertyOptions[], live: LoadOptions): LoadOptions {
 	return async function (this: ILoadOptionsFunctions) {
-		const credential = credentialName(service, this.getNodeParameter('authentication', 'oAuth2'));
+		const credential = credentialType(service, this.getNodeParameter('authentication', 'oAuth2'));
 		if (!hasCredential(this.getNode(), credential)) return entries;
 		return [...entries, ...(await live.call(this))];
 	};

@@ -16,7 +16,7 @@ export const presenceRuleProperties: INodeProperties[] = [
 			{ name: 'OAuth2', value: 'oAuth2' },
 		],
 		default: 'oAuth2',
-		description: 'How the optional Salesforce credential signs in. Credentials only feed the dropdowns and the check of the rule against the live systems.',
+		description: 'How the optional Salesforce credential signs in. Credentials feed the dropdowns, the check of the rule against the live systems, and the lookup of each user on the other side.',
 	},
 	{
 		displayName: 'Rule Name',
@@ -130,7 +130,7 @@ export const presenceRuleProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getTeams' },
 		default: [],
-		description: 'CXone teams the rule applies to. With no teams and no users it applies to everyone. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code-examples/expressions/">expression</a>.',
+		description: 'CXone teams the rule applies to. With no teams and no users it applies to everyone. A Salesforce change is placed in its CXone agent\'s team when the NICE CXone credential is selected. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code-examples/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'User Names or IDs',

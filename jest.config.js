@@ -2,6 +2,8 @@
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
 module.exports = {
 	maxWorkers: 2,
+	// dist/ holds a compiled copy of package.json; keep jest's module map to the sources.
+	modulePathIgnorePatterns: ['<rootDir>/dist/'],
 	testTimeout: 60000,
 	projects: [
 		{

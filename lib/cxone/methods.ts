@@ -1,9 +1,8 @@
 /**
  * What n8n nodes call: a CxoneClient from the node's NICE CXone API credential, the dropdowns
- * (loadOptions) for unavailable codes, teams and agents, and the catalog the Presence Rule validates against.
+ * (loadOptions) for unavailable codes, teams and agents.
  */
 import type { ICredentialDataDecryptedObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
-import type { RuleCatalog } from '../engine/catalog';
 import { createCxoneClient } from './client';
 import { CXONE_CREDENTIAL_TYPE, cxoneAuthFromCredentials } from './credentials';
 import type { CxoneClient } from './types';
@@ -46,15 +45,4 @@ export async function getCxoneAgents(this: ILoadOptionsFunctions): Promise<INode
 			description: `${agent.teamName} · agent ${agent.agentId}`,
 		}))
 		.sort(byName);
-}
-
-/** What exists in CXone, for Presence Rule validation (lib/engine/catalog.ts). */
-export async function loadCxoneCatalog(ctx: CredentialContext): Promise<Pick<RuleCatalog, 'unavailableCodes' | 'teams' | 'cxoneAgents'>> {
-	const client = await cxoneClientFor(ctx);
-	const [codes, teams, agents] = await Promise.all([client.listUnavailableCodes(), client.listTeams(), client.listAgents()]);
-	return {
-		unavailableCodes: codes.map(({ outStateName, isAcw }) => ({ outStateName, isAcw })),
-		teams: teams.map(({ teamId, teamName }) => ({ teamId, teamName })),
-		cxoneAgents: agents.map((agent) => ({ agentId: agent.agentId, name: `${agent.firstName} ${agent.lastName}`.trim() || agent.userName })),
-	};
 }

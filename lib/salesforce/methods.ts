@@ -1,6 +1,6 @@
 /**
  * The n8n side of the transport: a SalesforceClient from the node's chosen credential, the dropdowns
- * fed by the live org, and the catalog rule validation checks names against.
+ * fed by the live org.
  */
 import type {
 	IExecuteFunctions,
@@ -62,16 +62,4 @@ export async function getOmniStatuses(this: ILoadOptionsFunctions): Promise<INod
 export async function getSalesforceUsers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const client = await salesforceClientFor(this);
 	return (await client.listUsers({ activeOnly: true })).map(userOption);
-}
-
-/** What rule validation checks Salesforce names against. */
-export async function loadSalesforceCatalog(
-	ctx: SalesforceContext,
-): Promise<{ omniStatuses: OmniStatus[]; salesforceUsers: SalesforceUser[] }> {
-	const client = await salesforceClientFor(ctx);
-	const [omniStatuses, salesforceUsers] = await Promise.all([
-		client.listStatuses(),
-		client.listUsers({ activeOnly: true }),
-	]);
-	return { omniStatuses, salesforceUsers };
 }

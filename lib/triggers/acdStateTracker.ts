@@ -1,7 +1,9 @@
 /**
  * Reads /agents/states rows as ACD state changes (cxone.md §3). The feed returns an agent's row whenever
  * anything about it was updated (contact counts, skills, poll bookkeeping), so only a change of state,
- * unavailable code or ACW flag against what we last knew is a PresenceEvent.
+ * unavailable code, ACW flag or start time against what we last knew is a PresenceEvent. A new start time
+ * with the same state means the agent left and re-entered it between two polls (or CXone restarted the
+ * session): the other side may have moved meanwhile, so it is reported too.
  */
 import { reasonOf } from '../engine/state';
 import type { AcdState, AcdStateName, PresenceEvent } from '../engine/types';
@@ -48,14 +50,14 @@ export class AcdStateTracker {
 		for (const row of rows) this.known.set(row.agentId, acdStateOf(row));
 	}
 
-	/** The rows whose state, code or ACW flag differs from what we knew, as events. */
+	/** The rows whose state, code, ACW flag or start time differs from what we knew, as events. */
 	changes(rows: readonly AgentStateRow[]): PresenceEvent[] {
 		const observedAt = new Date(this.now()).toISOString();
 		const events: PresenceEvent[] = [];
 		for (const row of rows) {
 			const state = acdStateOf(row);
 			const previous = this.known.get(row.agentId);
-			if (previous && sameAcd(previous, state)) continue;
+			if (previous && sameAcd(previous, state) && previous.since === state.since) continue;
 			this.known.set(row.agentId, state);
 			events.push(acdEvent(row, state, `${row.agentId}:${row.startDate}:${state.state}:${state.reason ?? ''}`, observedAt, previous));
 		}

@@ -25,7 +25,7 @@ import { ScheduledTaskManager } from 'n8n-core/dist/execution-engine/scheduled-t
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import { NiceCxoneApi } from '../../credentials/NiceCxoneApi.credentials';
 import { startCxoneEmulator, type CxoneEmulator } from '../../emulators/cxone';
-import { getCxoneAgents, getTeams, getUnavailableCodes, loadCxoneCatalog } from '../../lib/cxone/methods';
+import { getCxoneAgents, getTeams, getUnavailableCodes } from '../../lib/cxone/methods';
 
 const credentialType = new NiceCxoneApi();
 let emulator: CxoneEmulator;
@@ -217,17 +217,5 @@ describe('CXone dropdowns', () => {
 		expect(agents).toContainEqual(
 			expect.objectContaining({ name: `${first.firstName} ${first.lastName} (${first.emailAddress})`, value: first.agentId }),
 		);
-	});
-
-	it('loads the catalog the Presence Rule validates against', async () => {
-		const catalog = await loadCxoneCatalog(loadOptionsContext());
-		expect(catalog.unavailableCodes).toContainEqual({ outStateName: 'Open', isAcw: false });
-		expect(catalog.unavailableCodes).toContainEqual({ outStateName: 'Wrap-up', isAcw: true });
-		expect(catalog.teams).toEqual([
-			{ teamId: 1001, teamName: 'Support' },
-			{ teamId: 1002, teamName: 'Sales' },
-			{ teamId: 1003, teamName: 'Billing' },
-		]);
-		expect(catalog.cxoneAgents).toHaveLength(5);
 	});
 });

@@ -20,7 +20,7 @@ import { SalesforceOmniJwtApi } from '../../credentials/SalesforceOmniJwtApi.cre
 import { SalesforceOmniOAuth2Api } from '../../credentials/SalesforceOmniOAuth2Api.credentials';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
 import { forgetConnections } from '../../lib/salesforce/connection';
-import { getOmniStatuses, getSalesforceUsers, loadSalesforceCatalog } from '../../lib/salesforce/methods';
+import { getOmniStatuses, getSalesforceUsers } from '../../lib/salesforce/methods';
 import { NodeTypes, TestCredentialsHelper, teardownN8nCore } from '../helpers/harness';
 
 const jwtType = new SalesforceOmniJwtApi();
@@ -233,11 +233,5 @@ describe('Salesforce dropdowns', () => {
 		const options = await getSalesforceUsers.call(await loadOptionsContext('jwt'));
 		const user = emulator.users().find((u) => u.id !== emulator.connectedApp.integrationUserId)!;
 		expect(options).toContainEqual({ name: `${user.name} <${user.email}>`, value: user.id });
-	});
-
-	it('loads the catalog rule validation checks names against', async () => {
-		const catalog = await loadSalesforceCatalog(await loadOptionsContext('jwt'));
-		expect(catalog.omniStatuses.map((s) => s.developerName)).toEqual(expect.arrayContaining(emulator.statuses().map((s) => s.developerName)));
-		expect(catalog.salesforceUsers.map((u) => u.id)).toEqual(expect.arrayContaining(emulator.users().map((u) => u.id)));
 	});
 });

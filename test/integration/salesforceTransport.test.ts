@@ -55,7 +55,6 @@ async function oauth2Credential(overrides: Record<string, unknown> = {}) {
 /** The seeded agents (every user but the integration user). */
 const agents = () => emulator.users().filter((u) => u.id !== emulator.connectedApp.integrationUserId);
 const calls = (key: string) => emulator.router.counters().calls[key] ?? 0;
-const QUERY = 'GET /services/data/:version/query';
 const QUERY_MORE = 'GET /services/data/:version/query/:locator';
 const COMPOSITE = 'POST /services/data/:version/composite/sobjects';
 const TOKEN = 'POST /services/oauth2/token';

@@ -59,6 +59,15 @@ describe('AcdStateTracker', () => {
 		expect(tracker.changes([row(7, 'Available', 'Lunch', 0, { contactId: 99 }), row(8, 'Unavailable', 'Lunch', 0, { lastUpdateTime: 'later' })])).toEqual([]);
 	});
 
+	it('emits the same state re-entered between two polls (new start time): the other side may have moved', () => {
+		const tracker = new AcdStateTracker();
+		tracker.learn([row(7, 'Available', null, 0)]);
+		const events = tracker.changes([row(7, 'Available', null, 9)]);
+		expect(events).toHaveLength(1);
+		expect(events[0].state).toMatchObject({ state: 'Available', since: row(7, 'Available', null, 9).startDate });
+		expect(tracker.changes([row(7, 'Available', null, 9)])).toEqual([]);
+	});
+
 	it('emits an agent seen for the first time, without previous', () => {
 		const events = new AcdStateTracker().changes([row(9, 'LoggedOut', null, 0)]);
 		expect(events).toHaveLength(1);

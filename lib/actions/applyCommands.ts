@@ -4,7 +4,8 @@
  * state in one call, plan each command with the engine's planWrite(), and hand all writes to the target
  * at once. Each write made is recorded in the echo ledger. One ApplyEntry per command, in order.
  */
-import type { EchoLedger } from '../engine/echoLedger';
+import { isOurWrite } from '../engine/echoLedger';
+import type { EchoLedger, LedgerWrite } from '../engine/echoLedger';
 import { MATCH_KEY_LABELS, SIDE_LABELS, userIdKey } from '../engine/identity';
 import type { TargetDirectory } from '../engine/identity';
 import { planWrite } from '../engine/apply';
@@ -125,21 +126,31 @@ export async function applyCommands<U>(
 	const writes: Array<{ p: Pending; current: PresenceState; reason: string }> = [];
 	for (const p of toPlan) {
 		const state = current.get(userIdKey(target.side, p.userId as string)) as PresenceState;
-		const plan = planWrite({ ...p.command, desired: p.desired as PresenceState }, state);
+		const ours = state !== undefined && isOurWrite(ctx.ledger, ctx.scope, target.side, p.userId as string, state, ctx.now());
+		const plan = planWrite({ ...p.command, desired: p.desired as PresenceState }, state, { currentIsOurWrite: ours });
 		if (plan.write) writes.push({ p, current: state, reason: plan.reason });
 		else p.entry = result(p, plan.outcome, plan.reason, { current: state });
 	}
 
 	if (writes.length) {
-		// Stamped before writing: the echo of a write is never older than its issue (give or take clock skew).
+		// Recorded before writing: in a large batch the echo of an early write can reach the Presence Rule
+		// before the last write of the batch returns. A refused write is taken back below.
 		const at = ctx.now().toISOString();
+		const recorded = writes.map(({ p }): LedgerWrite => {
+			const write = { scope: ctx.scope, side: target.side, userId: p.userId as string, state: p.desired as PresenceState, at };
+			ctx.ledger.record(write);
+			return write;
+		});
 		const outcomes = await target.write(
 			writes.map(({ p }) => ({ userId: p.userId as string, desired: p.desired as PresenceState })),
-		);
+		).catch((error) => {
+			recorded.forEach((write) => ctx.ledger.forget(write));
+			throw error;
+		});
 		writes.forEach(({ p, current: state, reason }, i) => {
 			const outcome = outcomes[i];
+			if (outcome.outcome !== 'written') ctx.ledger.forget(recorded[i]);
 			if (outcome.outcome === 'written') {
-				ctx.ledger.record({ scope: ctx.scope, side: target.side, userId: p.userId as string, state: p.desired as PresenceState, at });
 				p.entry = result(p, 'written', reason, { current: state, writeId: outcome.writeId });
 			} else if (outcome.outcome === 'target-logged-out') {
 				p.entry = result(p, 'target-logged-out', outcome.reason, { current: state });

@@ -17,8 +17,16 @@ function skip(outcome: ApplyOutcome, reason: string): WritePlan {
 	return { write: false, outcome, reason };
 }
 
-/** `current` is the target user's state now, or null when no such user was found on the target side. */
-export function planWrite(command: SyncCommand, current: PresenceState | null): WritePlan {
+/**
+ * `current` is the target user's state now, or null when no such user was found on the target side.
+ * `currentIsOurWrite`: the current state is our own latest write (isOurWrite), so its start time says
+ * nothing about an independent change on the target and the staleness check does not apply.
+ */
+export function planWrite(
+	command: SyncCommand,
+	current: PresenceState | null,
+	options: { currentIsOurWrite?: boolean } = {},
+): WritePlan {
 	const target = SIDE_LABELS[command.target];
 	if (current === null) {
 		return skip(
@@ -33,7 +41,10 @@ export function planWrite(command: SyncCommand, current: PresenceState | null): 
 	if (isConsistent(current, command.acceptable)) {
 		return skip('already-consistent', `${target} is already ${now}, consistent with ${describeState(command.source.state)}`);
 	}
-	const targetIsNewer = current.since !== undefined && Date.parse(current.since) > Date.parse(command.source.changedAt);
+	const targetIsNewer =
+		!options.currentIsOurWrite &&
+		current.since !== undefined &&
+		Date.parse(current.since) > Date.parse(command.source.changedAt);
 	const masterOverrides = targetIsNewer && command.masterSide === command.source.side;
 	if (targetIsNewer && !masterOverrides) {
 		return skip(

@@ -5,6 +5,7 @@
  * where the late echo of A would otherwise be synced back over C.
  */
 import { userIdKey, userIdOn } from './identity';
+import { DEFAULT_ECHO_WINDOW_MS } from './rule';
 import { sameState } from './state';
 import type { PresenceEvent, PresenceState, Side } from './types';
 
@@ -31,6 +32,29 @@ export interface EchoLedger {
 	record(write: LedgerWrite): void;
 	/** The write this event echoes, if any: same scope, side, user and state, changed within the window. */
 	matches(event: PresenceEvent, now: Date, windowMs: number, scope: string): LedgerWrite | undefined;
+	/** Takes back a write recorded before it was sent, when the service refused it. */
+	forget(write: LedgerWrite): void;
+}
+
+/**
+ * Whether the target's current state is one of our own writes, applied: the companion applies Salesforce
+ * commands after a delay, so during fast flapping an earlier command of ours can land after the next
+ * source change. Such a state is not an independent, newer change and must not make the next command
+ * look stale. Same test as an echo: our write of this state, entered within the window after it.
+ */
+export function isOurWrite(
+	ledger: EchoLedger,
+	scope: string,
+	side: Side,
+	userId: string,
+	current: PresenceState,
+	now: Date,
+	windowMs = DEFAULT_ECHO_WINDOW_MS,
+): boolean {
+	if (current.since === undefined) return false;
+	const user = side === 'salesforce' ? { salesforceUserId: userId } : { cxoneAgentId: Number(userId) };
+	const asEvent: PresenceEvent = { side, eventId: '', changedAt: current.since, observedAt: now.toISOString(), user, state: current };
+	return ledger.matches(asEvent, now, windowMs, scope) !== undefined;
 }
 
 /**
@@ -81,6 +105,13 @@ export class InProcessEchoLedger implements EchoLedger {
 			}
 		}
 		return undefined;
+	}
+
+	forget(write: LedgerWrite): void {
+		const key = ledgerKey(write.scope, write.side, write.userId);
+		const kept = (this.writes.get(key) ?? []).filter((w) => w !== write);
+		if (kept.length) this.writes.set(key, kept);
+		else this.writes.delete(key);
 	}
 
 	/** Number of users with remembered writes (for tests of the memory bound). */

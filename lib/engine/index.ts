@@ -10,7 +10,7 @@ export { eventProblem } from './eventCheck';
 export { planWrite } from './apply';
 export type { WritePlan } from './apply';
 export { sameState, isConsistent, isBusyAgent, isOffline, describeState, reasonOf, sameSalesforceId } from './state';
-export { InProcessEchoLedger, sharedEchoLedger, CLOCK_SKEW_MS } from './echoLedger';
+export { InProcessEchoLedger, sharedEchoLedger, isOurWrite, CLOCK_SKEW_MS } from './echoLedger';
 export type { EchoLedger, LedgerWrite, InProcessEchoLedgerOptions } from './echoLedger';
 export { commandUser, counterpartOf, findTargetUser, TargetDirectory, otherSide, userIdOn, withCounterpart, SIDE_LABELS, MATCH_KEY_LABELS } from './identity';
 export type { TargetLookup } from './identity';

@@ -12,6 +12,7 @@ import {
 	decide,
 	describeState,
 	isConsistent,
+	isOurWrite,
 	planWrite,
 	presenceRule,
 	sharedEchoLedger,
@@ -406,6 +407,12 @@ describe('planWrite()', () => {
 		expect(planWrite(toCxone, current).reason).toEqual(typeof reason === 'string' ? reason : expect.stringMatching(reason));
 	});
 
+	test('a target state that is our own applied write is not newer than the next source change', () => {
+		// Flapping: the companion applied our earlier command after the source moved on again.
+		expect(planWrite(toSalesforce, omni('Available_for_Chats', at(3)), { currentIsOurWrite: true })).toMatchObject({ outcome: 'written', write: true });
+		expect(planWrite(toSalesforce, omni('Available_for_Chats', at(3)), { currentIsOurWrite: false })).toMatchObject({ outcome: 'stale' });
+	});
+
 	test('a current state of the wrong kind is a programming error', () => {
 		expect(() => planWrite(toCxone, omni('Busy'))).toThrow("the current state of a CXone user must be of kind 'acd'");
 	});
@@ -477,6 +484,31 @@ describe('InProcessEchoLedger', () => {
 		ledger.record(write('17', acd('Available'), 0));
 		ledger.record(write('17', acd('Available'), 2));
 		expect(ledger.matches(cxEvent(17, acd('Available'), 3), new Date(at(3)), 10_000, 'wf1')?.at).toBe(at(2));
+	});
+
+	test('forget() takes back a write the service refused', () => {
+		const ledger = new InProcessEchoLedger();
+		const refused = write('17', acd('Unavailable', 'Lunch'), 1);
+		ledger.record(write('17', acd('Available'), 0));
+		ledger.record(refused);
+		ledger.forget(refused);
+		expect(ledger.matches(cxEvent(17, acd('Unavailable', 'Lunch'), 1.5), new Date(at(2)), 10_000, 'wf1')).toBeUndefined();
+		expect(ledger.matches(cxEvent(17, acd('Available'), 0.5), new Date(at(2)), 10_000, 'wf1')).toBeDefined();
+	});
+
+	test.each([
+		['the same state, entered after our write', acd('Available', null, false, at(5)), true],
+		['an earlier write of ours, applied late', acd('Unavailable', 'Lunch', false, at(5)), true],
+		['the same state, entered long before our write', acd('Available', null, false, at(-10)), false],
+		['the same state, entered long after our write', acd('Available', null, false, at(30)), false],
+		['a state we never wrote', acd('Unavailable', 'Break', false, at(5)), false],
+		['no start time known', acd('Available'), false],
+	])('isOurWrite: %s ⇒ %s', (_name, current, expected) => {
+		const ledger = new InProcessEchoLedger();
+		ledger.record(write('17', acd('Unavailable', 'Lunch'), 3));
+		ledger.record(write('17', acd('Available'), 4));
+		expect(isOurWrite(ledger, 'wf1', 'cxone', '17', current, new Date(at(31)))).toBe(expected);
+		expect(isOurWrite(ledger, 'other-workflow', 'cxone', '17', current, new Date(at(31)))).toBe(false);
 	});
 
 	test('sharedEchoLedger() is one ledger for the process', () => {

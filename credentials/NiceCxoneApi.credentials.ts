@@ -5,12 +5,12 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
-	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 import { authenticate } from '../lib/cxone/auth';
 import { cxoneAuthFromCredentials, DEFAULT_API_VERSION, DEFAULT_ISSUER } from '../lib/cxone/credentials';
 import { DEFAULT_RETRY_POLICY } from '../lib/cxone/http';
+import { accessTokenField, bearerAuthenticate } from '../lib/n8n/preAuthenticatedToken';
 
 /**
  * NICE CXone global auth with an access key and a registered back-end application (cxone.md §1.1).
@@ -86,13 +86,7 @@ export class NiceCxoneApi implements ICredentialType {
 			placeholder: 'e.g. v33.0',
 			description: 'Version segment of /incontactapi/services/{version}; v19.0 to v34.0 are in use',
 		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
+		accessTokenField,
 		{
 			displayName: 'Resolved API Base URL',
 			name: 'resolvedApiBaseUrl',
@@ -107,15 +101,7 @@ export class NiceCxoneApi implements ICredentialType {
 	}
 
 	// The API base is only known after preAuthentication, so requests get it here rather than from an expression.
-	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => ({
-		...requestOptions,
-		baseURL: requestOptions.baseURL || (credentials.resolvedApiBaseUrl as string),
-		headers: {
-			...requestOptions.headers,
-			Accept: 'application/json',
-			Authorization: `Bearer ${credentials.accessToken as string}`,
-		},
-	});
+	authenticate: IAuthenticate = bearerAuthenticate('resolvedApiBaseUrl', { Accept: 'application/json' });
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,14 +1,16 @@
 import type {
+	IAuthenticate,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
-	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
 import { TransportError } from '../lib/errors';
+import { accessTokenField, bearerAuthenticate } from '../lib/n8n/preAuthenticatedToken';
+import { salesforceLoginFields } from '../lib/n8n/salesforceLoginFields';
 import { authFromJwtCredential } from '../lib/salesforce/credentials';
 import { toTransportError } from '../lib/salesforce/errors';
 import { JWT_BEARER_GRANT, signJwtAssertion } from '../lib/salesforce/jwt';
@@ -30,40 +32,18 @@ export class SalesforceOmniJwtApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-presence-sync/n8n-nodes-omni-cxone-presence#salesforce-credentials';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
+		accessTokenField,
 		{
 			displayName: 'Instance URL',
 			name: 'instanceUrl',
 			type: 'hidden',
 			default: '',
 		},
-		{
-			displayName: 'Environment',
-			name: 'environment',
-			type: 'options',
-			options: [
-				{ name: 'Production', value: 'production', description: 'login.salesforce.com' },
-				{ name: 'Sandbox', value: 'sandbox', description: 'test.salesforce.com' },
-				{ name: 'Custom URL', value: 'custom', description: 'Any base URL, such as the local emulator' },
-			],
-			default: 'production',
-		},
-		{
-			displayName: 'Custom URL',
-			name: 'customUrl',
-			type: 'string',
-			default: '',
+		...salesforceLoginFields({
+			choice: 'Any base URL, such as the local emulator',
 			placeholder: 'http://127.0.0.1:4010',
 			description: 'Base URL of the login server',
-			displayOptions: { show: { environment: ['custom'] } },
-			required: true,
-		},
+		}),
 		{
 			displayName: 'Consumer Key',
 			name: 'clientId',
@@ -134,15 +114,8 @@ export class SalesforceOmniJwtApi implements ICredentialType {
 		return { accessToken: response.access_token, instanceUrl: response.instance_url };
 	}
 
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		requestOptions.headers = { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` };
-		// Node requests use relative URLs on the org's instance; the test sets its own base URL.
-		if (!requestOptions.baseURL && credentials.instanceUrl) requestOptions.baseURL = String(credentials.instanceUrl);
-		return requestOptions;
-	}
+	// Node requests use relative URLs on the org's instance, known only after preAuthentication.
+	authenticate: IAuthenticate = bearerAuthenticate('instanceUrl');
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,5 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { salesforceLoginFields } from '../lib/n8n/salesforceLoginFields';
+
 /**
  * The login host for the Environment field, as an n8n expression body (the same rule as
  * lib/salesforce/credentials.ts). Credential fields see the credential as $self, test requests as $credentials.
@@ -26,27 +28,11 @@ export class SalesforceOmniOAuth2Api implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-presence-sync/n8n-nodes-omni-cxone-presence#salesforce-credentials';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Environment',
-			name: 'environment',
-			type: 'options',
-			options: [
-				{ name: 'Production', value: 'production', description: 'login.salesforce.com' },
-				{ name: 'Sandbox', value: 'sandbox', description: 'test.salesforce.com' },
-				{ name: 'Custom URL', value: 'custom', description: 'Your My Domain URL, or any base URL such as the local emulator' },
-			],
-			default: 'production',
-		},
-		{
-			displayName: 'Custom URL',
-			name: 'customUrl',
-			type: 'string',
-			default: '',
+		...salesforceLoginFields({
+			choice: 'Your My Domain URL, or any base URL such as the local emulator',
 			placeholder: 'https://mycompany.my.salesforce.com',
 			description: 'Base URL of the login server: your My Domain URL, or the emulator (e.g. http://127.0.0.1:4010)',
-			displayOptions: { show: { environment: ['custom'] } },
-			required: true,
-		},
+		}),
 		{
 			displayName: 'Grant Type',
 			name: 'grantType',

@@ -1,10 +1,12 @@
 /**
- * The n8n side of the transport: a SalesforceClient from the node's chosen credential, the dropdowns
- * fed by the live org.
+ * The n8n side of the transport: the node's choice of credential (described once here, beside the code
+ * that reads it), a SalesforceClient from that credential, the dropdowns fed by the live org.
  */
 import type {
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
+	INodeCredentialDescription,
+	INodeProperties,
 	INodePropertyOptions,
 	ITriggerFunctions,
 } from 'n8n-workflow';
@@ -18,6 +20,27 @@ export const OAUTH2_CREDENTIAL = 'salesforceOmniOAuth2Api';
 export const JWT_CREDENTIAL = 'salesforceOmniJwtApi';
 
 const AUTHENTICATIONS = { oAuth2: OAUTH2_CREDENTIAL, jwt: JWT_CREDENTIAL } as const;
+
+/** The Authentication parameter of the Salesforce nodes: which of the two credentials signs in. */
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'OAuth2', value: 'oAuth2' },
+		{ name: 'OAuth2 JWT', value: 'jwt' },
+	],
+	default: 'oAuth2',
+};
+
+/** Both Salesforce credentials, each shown for its Authentication value. */
+export function salesforceCredentials(required: boolean): INodeCredentialDescription[] {
+	return Object.entries(AUTHENTICATIONS).map(([authentication, name]) => ({
+		name,
+		required,
+		displayOptions: { show: { authentication: [authentication] } },
+	}));
+}
 
 type SalesforceContext = IExecuteFunctions | ITriggerFunctions | ILoadOptionsFunctions;
 

@@ -8,9 +8,10 @@ import type { PresenceEvent } from '../engine/types';
 import type { AgentStateRow, CxoneAgent, CxoneClient } from '../cxone/types';
 import { AcdStateTracker } from './acdStateTracker';
 import { DirectoryCache, ENRICHMENT_MAX_AGE_MS } from '../directory/directoryCache';
+import { hostedTaskLoop } from './host';
 import type { TriggerHost } from './host';
 import { PresencePipeline } from './pipeline';
-import { TaskLoop } from './taskLoop';
+import type { TaskLoop } from './taskLoop';
 
 export interface CxoneWatchOptions {
 	pollIntervalMs: number;
@@ -83,14 +84,7 @@ export class CxoneStateWatcher {
 			},
 			onError: (error) => host.log.warn(`CXone state batch failed: ${error.message}`),
 		});
-		this.loop = new TaskLoop({
-			name: 'CXone agent states',
-			intervalMs: options.pollIntervalMs,
-			task: () => this.poll(),
-			onPersistentFailure: (error) => host.reportPersistentError(error),
-			onFatalFailure: (error) => host.reportFatalError(error),
-			onRecovered: (failures) => host.log.info(`CXone agent states recovered after ${failures} failed attempts`),
-		});
+		this.loop = hostedTaskLoop(host, { name: 'CXone agent states', intervalMs: options.pollIntervalMs, task: () => this.poll() });
 	}
 
 	/** Loads the agent list and the starting point, then polls. Throws when CXone cannot be read. */

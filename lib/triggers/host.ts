@@ -3,6 +3,8 @@
  * ITriggerFunctions to this, which keeps lib/triggers free of n8n and testable with plain objects.
  */
 import type { PresenceEvent } from '../engine/types';
+import { TaskLoop } from './taskLoop';
+import type { TaskLoopOptions } from './taskLoop';
 
 export interface TriggerLog {
 	debug(message: string, meta?: Record<string, unknown>): void;
@@ -52,4 +54,14 @@ export function triggerHost(ctx: TriggerFunctionsLike, toNodeError: (error: Erro
 		reportFatalError: (error) => ctx.emitError(toNodeError(error)),
 		log: ctx.logger,
 	};
+}
+
+/** A watcher's TaskLoop: failures that last or cannot be retried go to the host, as does a recovery. */
+export function hostedTaskLoop(host: TriggerHost, options: Pick<TaskLoopOptions, 'name' | 'intervalMs' | 'task'>): TaskLoop {
+	return new TaskLoop({
+		...options,
+		onPersistentFailure: (error) => host.reportPersistentError(error),
+		onFatalFailure: (error) => host.reportFatalError(error),
+		onRecovered: (failures) => host.log.info(`${options.name} recovered after ${failures} failed attempts`),
+	});
 }

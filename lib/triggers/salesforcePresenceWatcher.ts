@@ -9,10 +9,12 @@ import type { OmniState, PresenceEvent } from '../engine/types';
 import { OFFLINE_OMNI } from '../engine/types';
 import type { OmniStatus, PresenceRow, SalesforceClient, SalesforceUser, StreamMessage, StreamSubscription } from '../salesforce/types';
 import { DirectoryCache, ENRICHMENT_MAX_AGE_MS } from '../directory/directoryCache';
+import { hostedTaskLoop } from './host';
 import type { TriggerHost } from './host';
 import { isoTime, OmniPresenceTracker, omniStateOf } from './omniPresenceTracker';
 import { PresencePipeline } from './pipeline';
-import { isFatal, TaskLoop } from './taskLoop';
+import { isFatal } from './taskLoop';
+import type { TaskLoop } from './taskLoop';
 
 export type SalesforceWatchMode = 'pushTopic' | 'cdc' | 'polling';
 
@@ -121,14 +123,11 @@ export class SalesforcePresenceWatcher {
 		});
 		this.tracker = new OmniPresenceTracker({ settleMs: options.settleMs, onEvents: (events) => this.pipeline.push(events) });
 		const streaming = options.mode !== 'polling';
-		this.maintenance = new TaskLoop({
+		this.maintenance = hostedTaskLoop(host, {
 			name: 'Salesforce presence',
 			// Streaming only needs this loop for catch-ups (kicked) and reconciles.
 			intervalMs: streaming ? Math.min(options.reconcileEveryMs || 30000, 30000) : options.pollIntervalMs,
 			task: () => this.maintain(),
-			onPersistentFailure: (error) => host.reportPersistentError(error),
-			onFatalFailure: (error) => host.reportFatalError(error),
-			onRecovered: (failures) => host.log.info(`Salesforce presence recovered after ${failures} failed attempts`),
 		});
 	}
 

@@ -1,9 +1,10 @@
 import type { IDataObject, INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { cxoneClientFor, getTeams } from '../../lib/cxone/methods';
+import { runPresenceTrigger } from '../../lib/n8n/presenceTrigger';
+import { batchingSettings } from '../../lib/n8n/triggerOptions';
 import { CxoneStateWatcher } from '../../lib/triggers/cxoneStateWatcher';
 import type { CxoneWatchOptions } from '../../lib/triggers/cxoneStateWatcher';
-import { DEFAULT_MAX_BATCH, SAMPLE_SIZE, triggerHost } from '../../lib/triggers/host';
 import { description } from './description';
 
 function settingsOf(ctx: ITriggerFunctions): CxoneWatchOptions {
@@ -17,13 +18,7 @@ function settingsOf(ctx: ITriggerFunctions): CxoneWatchOptions {
 	if (badTeam !== undefined) {
 		throw new NodeOperationError(ctx.getNode(), `Team IDs must be CXone team numbers; got '${String(options.teamIds)}'`);
 	}
-	return {
-		pollIntervalMs: pollInterval * 1000,
-		reconcileEveryMs: Number(options.reconcileEvery ?? 10) * 60000,
-		batchWindowMs: Number(options.batchWindow ?? 150),
-		maxBatch: DEFAULT_MAX_BATCH,
-		teamIds,
-	};
+	return { pollIntervalMs: pollInterval * 1000, ...batchingSettings(options), teamIds };
 }
 
 export class CxoneAgentStateTrigger implements INodeType {
@@ -34,27 +29,10 @@ export class CxoneAgentStateTrigger implements INodeType {
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const settings = settingsOf(this);
 		const client = await cxoneClientFor(this);
-		const toNodeError = (error: Error) => new NodeOperationError(this.getNode(), error);
-
-		if (this.getMode() === 'manual') {
-			return {
-				manualTriggerFunction: async () => {
-					const events = await CxoneStateWatcher.sample(client, SAMPLE_SIZE, settings.teamIds);
-					if (events.length === 0) {
-						throw new NodeOperationError(this.getNode(), 'No CXone agent states to sample: no agents in the chosen teams');
-					}
-					this.emit([events.map((event) => ({ json: event as unknown as IDataObject }))]);
-				},
-			};
-		}
-
-		const watcher = new CxoneStateWatcher(client, triggerHost(this, toNodeError), settings);
-		try {
-			await watcher.start();
-		} catch (error) {
-			await watcher.close();
-			throw toNodeError(error as Error);
-		}
-		return { closeFunction: async () => await watcher.close() };
+		return await runPresenceTrigger(this, {
+			sample: async (limit) => await CxoneStateWatcher.sample(client, limit, settings.teamIds),
+			noSampleMessage: 'No CXone agent states to sample: no agents in the chosen teams',
+			watcher: (host) => new CxoneStateWatcher(client, host, settings),
+		});
 	}
 }

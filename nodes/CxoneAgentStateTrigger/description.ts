@@ -1,7 +1,7 @@
 /* eslint-disable n8n-nodes-base/node-filename-against-convention */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeTypeDescription } from 'n8n-workflow';
-import { DEFAULT_BATCH_WINDOW_MS } from '../../lib/triggers/host';
+import { batchWindowOption, reconcileEveryOption } from '../../lib/n8n/triggerOptions';
 
 export const description: INodeTypeDescription = {
 	displayName: 'CXone Agent State Trigger',
@@ -31,23 +31,10 @@ export const description: INodeTypeDescription = {
 			placeholder: 'Add Option',
 			default: {},
 			options: [
-				{
-					displayName: 'Batch Window (Ms)',
-					name: 'batchWindow',
-					type: 'number',
-					typeOptions: { minValue: 0 },
-					default: DEFAULT_BATCH_WINDOW_MS,
-					description: 'Changes arriving within this time go out as one execution with many items',
-				},
-				{
-					displayName: 'Reconcile Every (Minutes)',
-					name: 'reconcileEvery',
-					type: 'number',
-					typeOptions: { minValue: 0 },
-					default: 10,
-					description:
-						'Re-emit every logged-in agent\'s current state (flagged reconcile) so missed changes are repaired; LoggedOut agents only when they were seen logged in. 0 turns it off.',
-				},
+				batchWindowOption,
+				reconcileEveryOption(
+					'Re-emit every logged-in agent\'s current state (flagged reconcile) so missed changes are repaired; LoggedOut agents only when they were seen logged in. 0 turns it off.',
+				),
 				{
 					displayName: 'Team Names or IDs',
 					name: 'teamIds',

@@ -1,11 +1,14 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeCredentialDescription, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { CXONE_CREDENTIAL_TYPE } from '../../lib/cxone/credentials';
-import { JWT_CREDENTIAL, OAUTH2_CREDENTIAL } from '../../lib/salesforce/methods';
+import { salesforceCredentials } from '../../lib/salesforce/methods';
 import { executePresenceRule } from './execute';
 import { loadOptions } from './methods';
 import { presenceRuleProperties } from './properties';
+
+/** All optional: they feed the dropdowns, the check of the rule, and the lookup of each user on the other side. */
+const credentials: INodeCredentialDescription[] = [...salesforceCredentials(false), { name: CXONE_CREDENTIAL_TYPE, required: false }];
 
 /**
  * Presence Rule: decides, for each presence change from either trigger, what the other side should be
@@ -24,12 +27,7 @@ export class PresenceRule implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['To Salesforce', 'To CXone', 'Not in Scope', 'Skipped'],
-		credentials: [
-			// All optional: they feed the dropdowns, the check of the rule, and the lookup of each user on the other side.
-			{ name: OAUTH2_CREDENTIAL, required: false, displayOptions: { show: { authentication: ['oAuth2'] } } },
-			{ name: JWT_CREDENTIAL, required: false, displayOptions: { show: { authentication: ['jwt'] } } },
-			{ name: CXONE_CREDENTIAL_TYPE, required: false },
-		],
+		credentials,
 		properties: presenceRuleProperties,
 	};
 

@@ -5,17 +5,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { NO_SYNC } from '../../lib/engine';
+import { authenticationProperty } from '../../lib/salesforce/methods';
 
 export const presenceRuleProperties: INodeProperties[] = [
 	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
+		// The action and trigger nodes' parameter, with this node's own labels and help.
+		...authenticationProperty,
 		options: [
 			{ name: 'JWT', value: 'jwt' },
 			{ name: 'OAuth2', value: 'oAuth2' },
 		],
-		default: 'oAuth2',
 		description: 'How the optional Salesforce credential signs in. Credentials feed the dropdowns, the check of the rule against the live systems, and the lookup of each user on the other side.',
 	},
 	{

@@ -1,7 +1,8 @@
 import type { IDataObject, INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { runPresenceTrigger } from '../../lib/n8n/presenceTrigger';
+import { batchingSettings } from '../../lib/n8n/triggerOptions';
 import { getSalesforceUsers, salesforceClientFor } from '../../lib/salesforce/methods';
-import { DEFAULT_MAX_BATCH, SAMPLE_SIZE, triggerHost } from '../../lib/triggers/host';
 import { SalesforcePresenceWatcher } from '../../lib/triggers/salesforcePresenceWatcher';
 import type { SalesforceWatchMode, SalesforceWatchOptions } from '../../lib/triggers/salesforcePresenceWatcher';
 import { description } from './description';
@@ -31,9 +32,7 @@ function settingsOf(ctx: ITriggerFunctions): SalesforceWatchOptions {
 		pushTopicName,
 		pollIntervalMs: pollInterval * 1000,
 		settleMs: Number(options.settleDelay ?? 1000),
-		reconcileEveryMs: Number(options.reconcileEvery ?? 10) * 60000,
-		batchWindowMs: Number(options.batchWindow ?? 150),
-		maxBatch: DEFAULT_MAX_BATCH,
+		...batchingSettings(options),
 		watchdogMs: Number(options.watchdog ?? 150) * 1000,
 		userIds: ((options.userIds as string[] | undefined) ?? []).map(String),
 	};
@@ -47,27 +46,10 @@ export class SalesforceOmniTrigger implements INodeType {
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const settings = settingsOf(this);
 		const client = await salesforceClientFor(this);
-		const toNodeError = (error: Error) => new NodeOperationError(this.getNode(), error);
-
-		if (this.getMode() === 'manual') {
-			return {
-				manualTriggerFunction: async () => {
-					const events = await SalesforcePresenceWatcher.sample(client, SAMPLE_SIZE, settings.userIds);
-					if (events.length === 0) {
-						throw new NodeOperationError(this.getNode(), 'No Omni-Channel presence to sample: the org has no active users in scope');
-					}
-					this.emit([events.map((event) => ({ json: event as unknown as IDataObject }))]);
-				},
-			};
-		}
-
-		const watcher = new SalesforcePresenceWatcher(client, triggerHost(this, toNodeError), settings);
-		try {
-			await watcher.start();
-		} catch (error) {
-			await watcher.close();
-			throw toNodeError(error as Error);
-		}
-		return { closeFunction: async () => await watcher.close() };
+		return await runPresenceTrigger(this, {
+			sample: async (limit) => await SalesforcePresenceWatcher.sample(client, limit, settings.userIds),
+			noSampleMessage: 'No Omni-Channel presence to sample: the org has no active users in scope',
+			watcher: (host) => new SalesforcePresenceWatcher(client, host, settings),
+		});
 	}
 }

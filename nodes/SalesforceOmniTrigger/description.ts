@@ -1,7 +1,8 @@
 /* eslint-disable n8n-nodes-base/node-filename-against-convention */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeTypeDescription } from 'n8n-workflow';
-import { DEFAULT_BATCH_WINDOW_MS } from '../../lib/triggers/host';
+import { batchWindowOption, reconcileEveryOption } from '../../lib/n8n/triggerOptions';
+import { authenticationProperty, salesforceCredentials } from '../../lib/salesforce/methods';
 
 export const description: INodeTypeDescription = {
 	displayName: 'Salesforce Omni-Channel Trigger',
@@ -14,21 +15,9 @@ export const description: INodeTypeDescription = {
 	defaults: { name: 'Salesforce Omni-Channel Trigger' },
 	inputs: [],
 	outputs: [NodeConnectionTypes.Main],
-	credentials: [
-		{ name: 'salesforceOmniOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
-		{ name: 'salesforceOmniJwtApi', required: true, displayOptions: { show: { authentication: ['jwt'] } } },
-	],
+	credentials: salesforceCredentials(true),
 	properties: [
-		{
-			displayName: 'Authentication',
-			name: 'authentication',
-			type: 'options',
-			options: [
-				{ name: 'OAuth2', value: 'oAuth2' },
-				{ name: 'OAuth2 JWT', value: 'jwt' },
-			],
-			default: 'oAuth2',
-		},
+		authenticationProperty,
 		{
 			displayName: 'Mode',
 			name: 'mode',
@@ -73,23 +62,10 @@ export const description: INodeTypeDescription = {
 			placeholder: 'Add Option',
 			default: {},
 			options: [
-				{
-					displayName: 'Batch Window (Ms)',
-					name: 'batchWindow',
-					type: 'number',
-					typeOptions: { minValue: 0 },
-					default: DEFAULT_BATCH_WINDOW_MS,
-					description: 'Changes arriving within this time go out as one execution with many items',
-				},
-				{
-					displayName: 'Reconcile Every (Minutes)',
-					name: 'reconcileEvery',
-					type: 'number',
-					typeOptions: { minValue: 0 },
-					default: 10,
-					description:
-						'Re-emit every online user\'s current status (flagged reconcile) so missed changes are repaired; users seen online and now without a status come as Offline. 0 turns it off.',
-				},
+				batchWindowOption,
+				reconcileEveryOption(
+					'Re-emit every online user\'s current status (flagged reconcile) so missed changes are repaired; users seen online and now without a status come as Offline. 0 turns it off.',
+				),
 				{
 					displayName: 'Settle Delay (Ms)',
 					name: 'settleDelay',

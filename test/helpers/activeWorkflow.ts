@@ -36,6 +36,7 @@ import { PresenceRule } from '../../nodes/PresenceRule/PresenceRule.node';
 import { SalesforceOmni } from '../../nodes/SalesforceOmni/SalesforceOmni.node';
 import { SalesforceOmniTrigger } from '../../nodes/SalesforceOmniTrigger/SalesforceOmniTrigger.node';
 import { type AnyNodeType, NodeTypes, PACKAGE_NAME, TestCredentialsHelper, TestStart, runWorkflow } from './harness';
+import { jwtCredentialData } from './salesforceCredentialData';
 
 export const TEMPLATE_PATH = join(__dirname, '..', '..', 'templates', 'bidirectional-presence-sync.json');
 
@@ -75,19 +76,9 @@ export function packageNodeTypeList(): AnyNodeType[] {
 
 /** Credentials of both types pointing at the emulators, by the types the template's nodes reference. */
 export function emulatorCredentials(salesforce: SalesforceEmulator, cxone: CxoneEmulator): TestCredentialsHelper {
-	const app = salesforce.connectedApp;
 	return new TestCredentialsHelper(
 		{ salesforceOmniJwtApi: new SalesforceOmniJwtApi(), niceCxoneApi: new NiceCxoneApi() },
-		{
-			salesforceOmniJwtApi: {
-				environment: 'custom',
-				customUrl: salesforce.url,
-				clientId: app.clientId,
-				username: app.integrationUsername,
-				privateKey: app.jwtPrivateKey,
-			},
-			niceCxoneApi: { issuer: cxone.url, ...cxone.access },
-		},
+		{ salesforceOmniJwtApi: jwtCredentialData(salesforce), niceCxoneApi: { issuer: cxone.url, ...cxone.access } },
 	);
 }
 

@@ -3,23 +3,15 @@
  * commands applied in one pass, every skip outcome, ACW 409s under Continue On Fail, Define Below with
  * validation, the read operations, the echo ledger, and no secret in any item.
  */
-import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { NiceCxoneApi } from '../../credentials/NiceCxoneApi.credentials';
 import { startCxoneEmulator, type CxoneEmulator, type CxoneAgentInfo } from '../../emulators/cxone';
 import { CxoneAgent } from '../../nodes/CxoneAgent/CxoneAgent.node';
 import { sharedEchoLedger } from '../../lib/engine';
 import type { AcdState, PresenceEvent, SyncCommand } from '../../lib/engine';
-import {
-	NodeTypes,
-	PACKAGE_NAME,
-	TEST_START_TYPE,
-	TestCredentialsHelper,
-	TestStart,
-	runWorkflow,
-	teardownN8nCore,
-} from '../helpers/harness';
+import { NodeTypes, PACKAGE_NAME, TEST_START_TYPE, TestCredentialsHelper, TestStart, teardownN8nCore } from '../helpers/harness';
+import { runNodeAfterStart } from '../helpers/nodeAfterStart';
 
 const API = '/incontactapi/services/:version';
 const STATES_CALL = `GET ${API}/agents/states`;
@@ -57,27 +49,15 @@ function command(agent: CxoneAgentInfo, desired: AcdState, extra: Partial<SyncCo
 }
 
 async function run(parameters: IDataObject, input: unknown[], options: { continueOnFail?: boolean; workflowId?: string } = {}) {
-	const node: INode = {
-		id: 'cx',
-		name: 'CXone',
-		type: `${PACKAGE_NAME}.cxoneAgent`,
-		typeVersion: 1,
-		position: [200, 0],
-		parameters: parameters as INodeParameters,
-		credentials: { niceCxoneApi: { id: 'c1', name: 'CXone' } },
-		...(options.continueOnFail && { onError: 'continueRegularOutput' as const }),
-	};
-	const result = await runWorkflow({
+	const result = await runNodeAfterStart({
 		nodeTypes,
 		credentialsHelper,
 		workflowId: options.workflowId ?? `wf-cxone-${++workflowCount}`,
-		input: input.map((json) => ({ json: json as IDataObject })),
-		nodes: [{ id: 'start', name: 'Start', type: TEST_START_TYPE, typeVersion: 1, position: [0, 0], parameters: {} }, node],
-		connections: { Start: { main: [[{ node: 'CXone', type: NodeConnectionTypes.Main, index: 0 }]] } },
+		node: { type: 'cxoneAgent', name: 'CXone', parameters: parameters, credentials: { niceCxoneApi: { id: 'c1', name: 'CXone' } }, continueOnFail: options.continueOnFail },
+		input,
 	});
-	const items = result.run.data.resultData.runData.CXone ? (result.outputs('CXone')[0] ?? []) : [];
-	everyItem.push(...items);
-	return { ...result, items, json: items.map((item) => item.json as IDataObject) };
+	everyItem.push(...result.items);
+	return result;
 }
 
 const calls = (key: string) => emulator.router.counters().calls[key] ?? 0;

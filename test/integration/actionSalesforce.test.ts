@@ -4,8 +4,7 @@
  * the simulated companion; the skip outcomes; Offline through the companion's logout; Define Below with
  * validation; Force Offline; the read operations; the echo ledger; and no secret in any item.
  */
-import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { SalesforceOmniJwtApi } from '../../credentials/SalesforceOmniJwtApi.credentials';
 import { startSalesforceEmulator, type EmulatedUser, type SalesforceEmulator } from '../../emulators/salesforce';
@@ -13,15 +12,9 @@ import { OFFLINE_OMNI, sharedEchoLedger } from '../../lib/engine';
 import type { OmniState, PresenceEvent, SyncCommand } from '../../lib/engine';
 import { forgetConnections } from '../../lib/salesforce/connection';
 import { SalesforceOmni } from '../../nodes/SalesforceOmni/SalesforceOmni.node';
-import {
-	NodeTypes,
-	PACKAGE_NAME,
-	TEST_START_TYPE,
-	TestCredentialsHelper,
-	TestStart,
-	runWorkflow,
-	teardownN8nCore,
-} from '../helpers/harness';
+import { NodeTypes, PACKAGE_NAME, TEST_START_TYPE, TestCredentialsHelper, TestStart, teardownN8nCore } from '../helpers/harness';
+import { runNodeAfterStart } from '../helpers/nodeAfterStart';
+import { jwtCredentialData } from '../helpers/salesforceCredentialData';
 
 const COMPOSITE = 'POST /services/data/:version/composite/sobjects';
 
@@ -58,27 +51,15 @@ function command(user: EmulatedUser, desired: OmniState, extra: Partial<SyncComm
 }
 
 async function run(parameters: IDataObject, input: unknown[], options: { continueOnFail?: boolean; workflowId?: string } = {}) {
-	const node: INode = {
-		id: 'sf',
-		name: 'Omni',
-		type: `${PACKAGE_NAME}.salesforceOmni`,
-		typeVersion: 1,
-		position: [200, 0],
-		parameters: { authentication: 'jwt', ...parameters } as INodeParameters,
-		credentials: { salesforceOmniJwtApi: { id: 's1', name: 'Salesforce' } },
-		...(options.continueOnFail && { onError: 'continueRegularOutput' as const }),
-	};
-	const result = await runWorkflow({
+	const result = await runNodeAfterStart({
 		nodeTypes,
 		credentialsHelper,
 		workflowId: options.workflowId ?? `wf-sf-${++workflowCount}`,
-		input: input.map((json) => ({ json: json as IDataObject })),
-		nodes: [{ id: 'start', name: 'Start', type: TEST_START_TYPE, typeVersion: 1, position: [0, 0], parameters: {} }, node],
-		connections: { Start: { main: [[{ node: 'Omni', type: NodeConnectionTypes.Main, index: 0 }]] } },
+		node: { type: 'salesforceOmni', name: 'Omni', parameters: { authentication: 'jwt', ...parameters }, credentials: { salesforceOmniJwtApi: { id: 's1', name: 'Salesforce' } }, continueOnFail: options.continueOnFail },
+		input,
 	});
-	const items = result.run.data.resultData.runData.Omni ? (result.outputs('Omni')[0] ?? []) : [];
-	everyItem.push(...items);
-	return { ...result, items, json: items.map((item) => item.json as IDataObject) };
+	everyItem.push(...result.items);
+	return result;
 }
 
 const calls = (key: string) => emulator.router.counters().calls[key] ?? 0;
@@ -97,19 +78,7 @@ beforeAll(async () => {
 		const q = req.query.get('q');
 		if (q) soql.push(q);
 	});
-	const app = emulator.connectedApp;
-	credentialsHelper = new TestCredentialsHelper(
-		{ salesforceOmniJwtApi: new SalesforceOmniJwtApi() },
-		{
-			salesforceOmniJwtApi: {
-				environment: 'custom',
-				customUrl: emulator.url,
-				clientId: app.clientId,
-				username: app.integrationUsername,
-				privateKey: app.jwtPrivateKey,
-			},
-		},
-	);
+	credentialsHelper = new TestCredentialsHelper({ salesforceOmniJwtApi: new SalesforceOmniJwtApi() }, { salesforceOmniJwtApi: jwtCredentialData(emulator) });
 });
 
 beforeEach(() => {

@@ -4,28 +4,21 @@
  * credentials tester does (preAuthentication → authenticate → test request), and the dropdown methods
  * run in a real LoadOptionsContext.
  */
-import { Container } from '@n8n/di';
 import {
-	createEmptyRunExecutionData,
 	ICredentialsHelper,
-	NodeHelpers,
-	Workflow,
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
 	type IHttpRequestHelper,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeType,
-	type INodeTypes,
-	type IVersionedNodeType,
-	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { Credentials, ExecuteContext, LoadOptionsContext, RoutingNode } from 'n8n-core';
-import { ScheduledTaskManager } from 'n8n-core/dist/execution-engine/scheduled-task-manager';
-import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
+import { Credentials, LoadOptionsContext } from 'n8n-core';
 import { NiceCxoneApi } from '../../credentials/NiceCxoneApi.credentials';
 import { startCxoneEmulator, type CxoneEmulator } from '../../emulators/cxone';
 import { getCxoneAgents, getTeams, getUnavailableCodes } from '../../lib/cxone/methods';
+import { credentialTesterType, oneNodeWorkflow, runTesterNode } from '../helpers/credentialTester';
+import { NodeTypes, teardownN8nCore } from '../helpers/harness';
 
 const credentialType = new NiceCxoneApi();
 let emulator: CxoneEmulator;
@@ -73,80 +66,32 @@ class CredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-class NodeTypes implements INodeTypes {
-	constructor(private readonly types: Record<string, INodeType>) {}
-
-	getByName(type: string) {
-		return this.types[type];
-	}
-
-	getByNameAndVersion(type: string, version?: number) {
-		return NodeHelpers.getVersionedNodeType(this.types[type] as INodeType | IVersionedNodeType, version);
-	}
-
-	getKnownTypes() {
-		return {};
-	}
-}
-
 /** The node n8n's credentials tester builds around a credential's test request. */
-const testerNodeType: INodeType = {
-	description: {
-		displayName: 'Credential Test',
-		name: 'credentialTest',
-		group: ['input'],
-		version: 1,
-		description: '',
-		defaults: { name: 'Temp-Node' },
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: [{ name: 'niceCxoneApi', required: true }],
-		properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: credentialType.test.request }, default: '' }],
-	},
-};
+const testerNodeType = credentialTesterType('niceCxoneApi', credentialType.test.request);
 
 const dropdownNodeType: INodeType = {
 	description: { ...testerNodeType.description, name: 'cxoneDropdowns', properties: [] },
 	methods: { loadOptions: { getUnavailableCodes, getTeams, getCxoneAgents } },
 };
 
+const nodeTypes = new NodeTypes({ credentialTest: testerNodeType, cxoneDropdowns: dropdownNodeType });
+
 function credentialData(overrides: Record<string, string> = {}): ICredentialDataDecryptedObject {
 	return { issuer: emulator.url, ...emulator.access, apiBaseUrl: '', apiVersion: 'v33.0', accessToken: '', resolvedApiBaseUrl: '', ...overrides };
 }
 
-function contextParts(type: string, name: string, helper: CredentialsHelper) {
-	const node: INode = {
-		id: 'temp',
-		name,
-		type,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-		credentials: { niceCxoneApi: { id: 'cred-1', name: 'CXone' } },
-	};
-	const nodeTypes = new NodeTypes({ credentialTest: testerNodeType, cxoneDropdowns: dropdownNodeType });
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const additionalData = { credentialsHelper: helper, variables: {}, executionId: '1' } as unknown as IWorkflowExecuteAdditionalData;
-	return { node, workflow, additionalData };
-}
+const contextParts = (type: string, name: string, credentialsHelper: CredentialsHelper) =>
+	oneNodeWorkflow({ nodeTypes, type, name, credentialsHelper, credentials: { niceCxoneApi: { id: 'cred-1', name: 'CXone' } } });
 
-/** n8n's "Test" button: credentials-tester.service runs the test request through RoutingNode. */
-async function runCredentialTest(helper: CredentialsHelper) {
-	const { node, workflow, additionalData } = contextParts('credentialTest', 'Temp-Node', helper);
-	const input = { main: [[{ json: {} }]] };
-	const context = new ExecuteContext(workflow, node, additionalData, 'internal', createEmptyRunExecutionData(), 0, [], input, { node, data: input, source: null }, []);
-	const routingNode = new RoutingNode(context, testerNodeType, { id: 'cred-1', name: 'CXone', type: 'niceCxoneApi', data: helper.data });
-	return await routingNode.runNode();
-}
+const runCredentialTest = async (helper: CredentialsHelper) =>
+	await runTesterNode(contextParts('credentialTest', 'Temp-Node', helper), testerNodeType, { id: 'cred-1', name: 'CXone', type: 'niceCxoneApi', data: helper.data });
 
 beforeAll(async () => {
 	emulator = await startCxoneEmulator({ agents: 5 });
 });
 
 afterAll(async () => {
-	// n8n-core's DI singletons start intervals when an execute context is built (n8n.md §5.3).
-	if (Container.has(ScheduledTaskManager)) clearInterval((Container.get(ScheduledTaskManager) as unknown as { logInterval: NodeJS.Timeout }).logInterval);
-	if (Container.has(SSHClientsManager)) clearInterval((Container.get(SSHClientsManager) as unknown as { cleanupTimer: NodeJS.Timeout }).cleanupTimer);
+	teardownN8nCore();
 	await emulator.stop();
 });
 

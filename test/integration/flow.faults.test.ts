@@ -4,32 +4,15 @@
  * Salesforce stream, 401 from CXone), and the Salesforce streaming server forgetting its clients
  * (403::Unknown client). Changes made right after each fault must all arrive and sync: no event lost.
  */
-import { startCxoneEmulator, type CxoneEmulator } from '../../emulators/cxone';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
-import type { PresenceEvent } from '../../lib/engine';
-import { forgetConnections } from '../../lib/salesforce/connection';
-import { ActiveWorkflow, agentPairs, emulatorCredentials, loadTemplate, type AgentPair } from '../helpers/activeWorkflow';
-import { teardownN8nCore, type TestCredentialsHelper } from '../helpers/harness';
+import type { ActiveWorkflow, AgentPair } from '../helpers/activeWorkflow';
+import { useFlowSuite } from '../helpers/flowSuite';
 
-let salesforce: SalesforceEmulator;
-let cxone: CxoneEmulator;
-let credentialsHelper: TestCredentialsHelper;
-let pairs: AgentPair[];
-let active: ActiveWorkflow | undefined;
-let workflowCount = 0;
+const suite = useFlowSuite({ name: 'flow-faults', agents: 60, companionDelayMs: 50 });
+const { activate, sfWrites, cxWrites, omniOf, acdOf, eventsIn } = suite;
 /** Fault answers seen on the wire, by the error they carried. */
 const faultsSeen: Record<string, number> = {};
 
 const see = (fault: string) => (faultsSeen[fault] = (faultsSeen[fault] ?? 0) + 1);
-const sfWrites = () => salesforce.router.counters().writes['presence-command'] ?? 0;
-const cxWrites = () => cxone.router.counters().writes['agent-state'] ?? 0;
-const omniOf = (pair: AgentPair) => salesforce.presenceOf(pair.userId)?.developerName ?? null;
-const acdOf = (pair: AgentPair) => {
-	const { state, reason } = cxone.stateOf(pair.agentId);
-	return `${state}/${reason ?? ''}`;
-};
-const eventsIn = (flow: ActiveWorkflow): PresenceEvent[] =>
-	flow.executions.flatMap((execution) => execution.input.map((item) => item.json as unknown as PresenceEvent));
 
 /** A round of changes on both sides, on agents no earlier round touched. */
 interface Round {
@@ -38,10 +21,11 @@ interface Round {
 }
 
 function changeBothSides(count: number): Round {
+	const { pairs } = suite;
 	if (pairs.length < 2 * count) throw new Error(`Only ${pairs.length} unused agents left, ${2 * count} needed: seed more`);
 	const round = { fromCxone: pairs.splice(0, count), fromSalesforce: pairs.splice(0, count) };
-	for (const pair of round.fromCxone) cxone.setAgentState(pair.agentId, 'Unavailable', 'Lunch');
-	for (const pair of round.fromSalesforce) salesforce.setPresence(pair.userId, 'Training');
+	for (const pair of round.fromCxone) suite.cxone.setAgentState(pair.agentId, 'Unavailable', 'Lunch');
+	for (const pair of round.fromSalesforce) suite.salesforce.setPresence(pair.userId, 'Training');
 	return round;
 }
 
@@ -61,40 +45,18 @@ function lostIn(flow: ActiveWorkflow, round: Round): string[] {
 	];
 }
 
-async function activate(): Promise<ActiveWorkflow> {
-	active = new ActiveWorkflow({ workflow: loadTemplate(), credentialsHelper, workflowId: `flow-faults-${++workflowCount}` });
-	await active.activate();
-	return active;
-}
-
-beforeAll(async () => {
-	[salesforce, cxone] = await Promise.all([startSalesforceEmulator({ agents: 60, companionDelayMs: 50 }), startCxoneEmulator({ agents: 60 })]);
-	credentialsHelper = emulatorCredentials(salesforce, cxone);
-	pairs = agentPairs(salesforce, cxone);
-	salesforce.router.decorate((_req, reply) => {
+beforeAll(() => {
+	suite.salesforce.router.decorate((_req, reply) => {
 		const body = JSON.stringify(reply.body ?? '');
 		for (const fault of ['401::Authentication invalid', '403::Unknown client', 'INVALID_SESSION_ID']) if (body.includes(fault)) see(fault);
 	});
-	cxone.router.decorate((_req, reply) => {
+	suite.cxone.router.decorate((_req, reply) => {
 		if (reply.status === 401) see('CXone 401');
 	});
 });
 
 beforeEach(() => {
-	salesforce.router.resetCounters();
-	cxone.router.resetCounters();
 	for (const key of Object.keys(faultsSeen)) delete faultsSeen[key];
-});
-
-afterEach(async () => {
-	await active?.stop();
-	active = undefined;
-});
-
-afterAll(async () => {
-	teardownN8nCore();
-	forgetConnections();
-	await Promise.all([salesforce.stop(), cxone.stop()]);
 });
 
 it('every token expiring on both sides mid-stream loses no change: the stream and the pollers re-authenticate and catch up', async () => {
@@ -102,8 +64,8 @@ it('every token expiring on both sides mid-stream loses no change: the stream an
 	const before = changeBothSides(3);
 	await flow.waitFor(() => synced(before), 20_000, 'the first round to sync');
 
-	salesforce.expireTokens();
-	cxone.expireTokens();
+	suite.salesforce.expireTokens();
+	suite.cxone.expireTokens();
 	const during = changeBothSides(3);
 	await flow.waitFor(() => synced(during), 30_000, 'the round made right after the tokens expired to sync');
 	const after = changeBothSides(3);
@@ -129,7 +91,7 @@ it('403::Unknown client mid-stream loses no change: the trigger handshakes again
 	const before = changeBothSides(3);
 	await flow.waitFor(() => synced(before), 20_000, 'the first round to sync');
 
-	salesforce.dropStreamingClients();
+	suite.salesforce.dropStreamingClients();
 	const during = changeBothSides(3);
 	await flow.waitFor(() => synced(during), 30_000, 'the round made right after the clients were dropped to sync');
 	const after = changeBothSides(3);

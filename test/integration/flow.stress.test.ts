@@ -3,77 +3,30 @@
  * faster than the companion applies commands, and a shift-start burst of 2,000 agents. Assertions are on
  * end states and counts (emulator write counters, executions), never on time; the figures are printed.
  */
-import { startCxoneEmulator, type CxoneEmulator } from '../../emulators/cxone';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
 import type { ApplyResult, PresenceEvent, Skip } from '../../lib/engine';
-import { forgetConnections } from '../../lib/salesforce/connection';
 import { OUTPUT } from '../../nodes/PresenceRule/execute';
-import { ActiveWorkflow, agentPairs, emulatorCredentials, loadTemplate, nodeNamed, type AgentPair, type WorkflowJson } from '../helpers/activeWorkflow';
-import { teardownN8nCore, type TestCredentialsHelper } from '../helpers/harness';
+import { loadTemplate, nodeNamed, type AgentPair } from '../helpers/activeWorkflow';
+import { useFlowSuite } from '../helpers/flowSuite';
 
 /** 2,000 for the burst, 5 more for flapping. */
 const AGENTS = 2005;
 const RULE = 'Presence Rule';
 
-let salesforce: SalesforceEmulator;
-let cxone: CxoneEmulator;
-let credentialsHelper: TestCredentialsHelper;
-let pairs: AgentPair[];
-let active: ActiveWorkflow | undefined;
-let workflowCount = 0;
+// Half a second from publish to apply: longer than the time between two flapping changes.
+const suite = useFlowSuite({ name: 'flow-stress', agents: AGENTS, companionDelayMs: 500 });
+const { activate, sfWrites, cxWrites, omniOf, acdOf, eventsIn } = suite;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const sfWrites = () => salesforce.router.counters().writes['presence-command'] ?? 0;
-const sfApplied = () => salesforce.router.counters().writes['presence-applied'] ?? 0;
-const cxWrites = () => cxone.router.counters().writes['agent-state'] ?? 0;
-const omniOf = (pair: AgentPair) => salesforce.presenceOf(pair.userId)?.developerName ?? null;
-const acdOf = (pair: AgentPair) => {
-	const { state, reason } = cxone.stateOf(pair.agentId);
-	return `${state}/${reason ?? ''}`;
-};
-const eventsIn = (flow: ActiveWorkflow): PresenceEvent[] =>
-	flow.executions.flatMap((execution) => execution.input.map((item) => item.json as unknown as PresenceEvent));
+const sfApplied = () => suite.salesforce.router.counters().writes['presence-applied'] ?? 0;
 const stateName = (event: PresenceEvent) =>
 	event.state.kind === 'omni' ? (event.state.developerName ?? 'Offline') : `${event.state.state}/${event.state.reason ?? ''}`;
 
-async function activate(workflow: WorkflowJson = loadTemplate()): Promise<ActiveWorkflow> {
-	active = new ActiveWorkflow({ workflow, credentialsHelper, workflowId: `flow-stress-${++workflowCount}` });
-	await active.activate();
-	return active;
-}
-
-beforeAll(async () => {
-	[salesforce, cxone] = await Promise.all([
-		// Half a second from publish to apply: longer than the time between two flapping changes.
-		startSalesforceEmulator({ agents: AGENTS, companionDelayMs: 500 }),
-		startCxoneEmulator({ agents: AGENTS }),
-	]);
-	credentialsHelper = emulatorCredentials(salesforce, cxone);
-	pairs = agentPairs(salesforce, cxone);
-});
-
-beforeEach(() => {
-	salesforce.router.resetCounters();
-	cxone.router.resetCounters();
-});
-
-afterEach(async () => {
-	await active?.stop();
-	active = undefined;
-});
-
-afterAll(async () => {
-	teardownN8nCore();
-	forgetConnections();
-	await Promise.all([salesforce.stop(), cxone.stop()]);
-});
-
 it('flapping: CXone Lunch → Break → Training inside the companion delay ends Training on both sides, with no revert and no write to CXone', async () => {
-	const flapping = pairs.slice(2000, 2005);
+	const flapping = suite.pairs.slice(2000, 2005);
 	const emails = new Set(flapping.map((pair) => pair.email));
 	const history = new Map<string, Array<string | null>>(flapping.map((pair) => [pair.userId, []]));
 	const onPresence = (userId: string, state: { developerName: string } | null) => history.get(userId)?.push(state?.developerName ?? null);
-	salesforce.events.on('presence', onPresence);
+	suite.salesforce.events.on('presence', onPresence);
 	// The CXone trigger at its fastest poll, so each change is seen while the previous command is still on its way.
 	const workflow = loadTemplate();
 	nodeNamed(workflow, 'CXone Agent State Trigger').parameters.pollInterval = 0.5;
@@ -82,7 +35,7 @@ it('flapping: CXone Lunch → Break → Training inside the companion delay ends
 		eventsIn(flow).some((event) => event.user.email === pair.email && event.state.kind === 'acd' && event.state.reason === reason);
 	try {
 		for (const reason of ['Lunch', 'Break', 'Training']) {
-			for (const pair of flapping) cxone.setAgentState(pair.agentId, 'Unavailable', reason);
+			for (const pair of flapping) suite.cxone.setAgentState(pair.agentId, 'Unavailable', reason);
 			await flow.waitFor(() => flapping.every(observed(reason)), 10_000, `the CXone trigger to see ${reason}`);
 		}
 		// Not thrown here: the assertions below say why it did not converge (the action node's reasons).
@@ -95,7 +48,7 @@ it('flapping: CXone Lunch → Break → Training inside the companion delay ends
 		);
 		await flow.idle();
 	} finally {
-		salesforce.events.off('presence', onPresence);
+		suite.salesforce.events.off('presence', onPresence);
 	}
 
 	const sfEvents = eventsIn(flow).filter((event) => event.side === 'salesforce');
@@ -126,16 +79,16 @@ it('flapping: CXone Lunch → Break → Training inside the companion delay ends
 });
 
 it('burst: 1,000 CXone and 1,000 Salesforce changes within 2 s all sync, in far fewer executions than changes, losing no event', async () => {
-	const fromCxone = pairs.slice(0, 1000);
-	const fromSalesforce = pairs.slice(1000, 2000);
+	const fromCxone = suite.pairs.slice(0, 1000);
+	const fromSalesforce = suite.pairs.slice(1000, 2000);
 	const flow = await activate();
 	const steps = 20;
 	for (let step = 0; step < steps; step++) {
 		for (const pair of fromCxone.slice((step * fromCxone.length) / steps, ((step + 1) * fromCxone.length) / steps)) {
-			cxone.setAgentState(pair.agentId, 'Unavailable', 'Break');
+			suite.cxone.setAgentState(pair.agentId, 'Unavailable', 'Break');
 		}
 		for (const pair of fromSalesforce.slice((step * fromSalesforce.length) / steps, ((step + 1) * fromSalesforce.length) / steps)) {
-			salesforce.setPresence(pair.userId, 'Busy');
+			suite.salesforce.setPresence(pair.userId, 'Busy');
 		}
 		await sleep(100);
 	}

@@ -4,16 +4,8 @@
  * credentials tester does (JWT: preAuthentication → authenticate; OAuth2: requestOAuth2 with refresh),
  * and the dropdown methods run in a real LoadOptionsContext.
  */
-import {
-	createEmptyRunExecutionData,
-	Workflow,
-	type ICredentialDataDecryptedObject,
-	type INode,
-	type INodeParameters,
-	type INodeType,
-	type IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
-import { ExecuteContext, LoadOptionsContext, RoutingNode } from 'n8n-core';
+import { createEmptyRunExecutionData, type ICredentialDataDecryptedObject, type INodeParameters, type INodeType } from 'n8n-workflow';
+import { ExecuteContext, LoadOptionsContext } from 'n8n-core';
 import { OAuth2Api } from 'n8n-nodes-base/dist/credentials/OAuth2Api.credentials';
 
 import { SalesforceOmniJwtApi } from '../../credentials/SalesforceOmniJwtApi.credentials';
@@ -21,7 +13,9 @@ import { SalesforceOmniOAuth2Api } from '../../credentials/SalesforceOmniOAuth2A
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
 import { forgetConnections } from '../../lib/salesforce/connection';
 import { getOmniStatuses, getSalesforceUsers } from '../../lib/salesforce/methods';
+import { credentialTesterType, oneNodeWorkflow, runTesterNode } from '../helpers/credentialTester';
 import { NodeTypes, TestCredentialsHelper, teardownN8nCore } from '../helpers/harness';
+import { jwtCredentialData, oauth2CredentialData } from '../helpers/salesforceCredentialData';
 
 const jwtType = new SalesforceOmniJwtApi();
 const oauth2Type = new SalesforceOmniOAuth2Api();
@@ -29,58 +23,19 @@ const credentialTypes = { salesforceOmniJwtApi: jwtType, salesforceOmniOAuth2Api
 
 let emulator: SalesforceEmulator;
 
-function jwtData(overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	const app = emulator.connectedApp;
-	return {
-		environment: 'custom',
-		customUrl: emulator.url,
-		clientId: app.clientId,
-		username: app.integrationUsername,
-		privateKey: app.jwtPrivateKey,
-		myDomainUrl: '',
-		accessToken: '',
-		instanceUrl: '',
-		...overrides,
-	};
-}
+/** As n8n stores it before the first sign-in: the hidden fields preAuthentication fills are empty. */
+const jwtData = (overrides: ICredentialDataDecryptedObject = {}) =>
+	jwtCredentialData(emulator, { myDomainUrl: '', accessToken: '', instanceUrl: '', ...overrides });
+const oauth2Data = async () => await oauth2CredentialData(emulator);
 
-/** The credential as n8n stores it after "Connect my account" (web-server flow against the emulator). */
-async function oauth2Data(): Promise<ICredentialDataDecryptedObject> {
-	const app = emulator.connectedApp;
-	const redirectUri = 'http://127.0.0.1:5678/rest/oauth2-credential/callback';
-	const authorize = new URL(`${emulator.url}/services/oauth2/authorize`);
-	authorize.search = new URLSearchParams({ response_type: 'code', client_id: app.clientId, redirect_uri: redirectUri }).toString();
-	const code = new URL((await fetch(authorize, { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code');
-	const token = await fetch(`${emulator.url}/services/oauth2/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'authorization_code', code: code ?? '', redirect_uri: redirectUri, client_id: app.clientId, client_secret: app.clientSecret }).toString(),
-	});
-	return { environment: 'custom', customUrl: emulator.url, clientId: app.clientId, clientSecret: app.clientSecret, oauthTokenData: (await token.json()) as ICredentialDataDecryptedObject };
-}
+type SalesforceCredential = 'salesforceOmniJwtApi' | 'salesforceOmniOAuth2Api';
 
-/** The node n8n's credentials tester builds around a credential's test request. */
-function testerNodeType(credential: 'salesforceOmniJwtApi' | 'salesforceOmniOAuth2Api'): INodeType {
-	const type = credential === 'salesforceOmniJwtApi' ? jwtType : oauth2Type;
-	return {
-		description: {
-			displayName: 'Credential Test',
-			name: 'credentialTest',
-			group: ['input'],
-			version: 1,
-			description: '',
-			defaults: { name: 'Temp-Node' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: credential, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: type.test.request }, default: '' }],
-		},
-	};
-}
+const testerType = (credential: SalesforceCredential) =>
+	credentialTesterType(credential, (credential === 'salesforceOmniJwtApi' ? jwtType : oauth2Type).test.request);
 
 const dropdownNodeType: INodeType = {
 	description: {
-		...testerNodeType('salesforceOmniJwtApi').description,
+		...testerType('salesforceOmniJwtApi').description,
 		name: 'salesforceDropdowns',
 		credentials: [{ name: 'salesforceOmniJwtApi' }, { name: 'salesforceOmniOAuth2Api' }],
 		properties: [],
@@ -88,37 +43,30 @@ const dropdownNodeType: INodeType = {
 	methods: { loadOptions: { getOmniStatuses, getSalesforceUsers } },
 };
 
-function contextParts(type: string, name: string, helper: TestCredentialsHelper, parameters: INodeParameters = {}) {
-	const node: INode = {
-		id: 'temp',
-		name,
+const nodeTypes = new NodeTypes({
+	credentialTest: testerType('salesforceOmniJwtApi'),
+	oauth2Test: testerType('salesforceOmniOAuth2Api'),
+	salesforceDropdowns: dropdownNodeType,
+});
+
+const contextParts = (type: string, name: string, credentialsHelper: TestCredentialsHelper, parameters: INodeParameters = {}) =>
+	oneNodeWorkflow({
+		nodeTypes,
 		type,
-		typeVersion: 1,
-		position: [0, 0],
+		name,
+		credentialsHelper,
 		parameters,
 		credentials: {
 			salesforceOmniJwtApi: { id: 'cred-jwt', name: 'Salesforce JWT' },
 			salesforceOmniOAuth2Api: { id: 'cred-oauth2', name: 'Salesforce OAuth2' },
 		},
-	};
-	const nodeTypes = new NodeTypes({
-		credentialTest: testerNodeType(type === 'oauth2Test' ? 'salesforceOmniOAuth2Api' : 'salesforceOmniJwtApi'),
-		oauth2Test: testerNodeType('salesforceOmniOAuth2Api'),
-		salesforceDropdowns: dropdownNodeType,
 	});
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const additionalData = { credentialsHelper: helper, variables: {}, executionId: '1' } as unknown as IWorkflowExecuteAdditionalData;
-	return { node, workflow, additionalData, nodeTypes };
-}
 
-/** n8n's "Test" button: credentials-tester.service runs the test request through RoutingNode. */
-async function runCredentialTest(helper: TestCredentialsHelper, credential: 'salesforceOmniJwtApi' | 'salesforceOmniOAuth2Api') {
+/** The credential test's response body. */
+async function runCredentialTest(helper: TestCredentialsHelper, credential: SalesforceCredential) {
 	const type = credential === 'salesforceOmniJwtApi' ? 'credentialTest' : 'oauth2Test';
-	const { node, workflow, additionalData, nodeTypes } = contextParts(type, 'Temp-Node', helper);
-	const context = new ExecuteContext(workflow, node, additionalData, 'internal', createEmptyRunExecutionData(), 0, [], { main: [[{ json: {} }]] }, { node, data: {}, source: null }, []);
 	const data = helper.stored(credential) ?? {};
-	const routingNode = new RoutingNode(context, nodeTypes.getByNameAndVersion(type), { id: 'c', name: 'Salesforce', type: credential, data });
-	const [items] = (await routingNode.runNode()) ?? [[]];
+	const [items] = (await runTesterNode(contextParts(type, 'Temp-Node', helper), testerType(credential), { id: 'c', name: 'Salesforce', type: credential, data })) ?? [[]];
 	return items[0].json;
 }
 

@@ -2,55 +2,20 @@
  * lib/salesforce against the Salesforce emulator over HTTP: both auth flows, session renewal, the SOQL
  * reads, publishing companion commands and Force Offline.
  */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
 import { TransportError } from '../../lib/errors';
 import { createSalesforceClient } from '../../lib/salesforce/client';
 import { forgetConnections } from '../../lib/salesforce/connection';
 import { authFromJwtCredential, authFromOAuth2Credential } from '../../lib/salesforce/credentials';
 import type { PresenceCommand } from '../../lib/salesforce/companionContract';
+import { jwtCredentialData, oauth2CredentialData } from '../helpers/salesforceCredentialData';
 
 let emulator: SalesforceEmulator;
 
-function jwtCredential(overrides: Record<string, unknown> = {}) {
-	const app = emulator.connectedApp;
-	return {
-		environment: 'custom',
-		customUrl: emulator.url,
-		clientId: app.clientId,
-		username: app.integrationUsername,
-		privateKey: app.jwtPrivateKey,
-		...overrides,
-	};
-}
-
-/** What n8n stores after "Connect my account": the web-server flow, run against the emulator. */
-async function oauth2Credential(overrides: Record<string, unknown> = {}) {
-	const app = emulator.connectedApp;
-	const redirectUri = 'http://127.0.0.1/rest/oauth2-credential/callback';
-	const authorize = new URL(`${emulator.url}/services/oauth2/authorize`);
-	authorize.search = new URLSearchParams({ response_type: 'code', client_id: app.clientId, redirect_uri: redirectUri }).toString();
-	const redirect = await fetch(authorize, { redirect: 'manual' });
-	const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
-	const token = await fetch(`${emulator.url}/services/oauth2/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({
-			grant_type: 'authorization_code',
-			code,
-			redirect_uri: redirectUri,
-			client_id: app.clientId,
-			client_secret: app.clientSecret,
-		}).toString(),
-	});
-	return {
-		environment: 'custom',
-		customUrl: emulator.url,
-		clientId: app.clientId,
-		clientSecret: app.clientSecret,
-		oauthTokenData: await token.json(),
-		...overrides,
-	};
-}
+const jwtCredential = (overrides: ICredentialDataDecryptedObject = {}) => jwtCredentialData(emulator, overrides);
+const oauth2Credential = async (overrides: ICredentialDataDecryptedObject = {}) => await oauth2CredentialData(emulator, overrides);
 
 /** The seeded agents (every user but the integration user). */
 const agents = () => emulator.users().filter((u) => u.id !== emulator.connectedApp.integrationUserId);

@@ -1,6 +1,7 @@
 /* eslint-disable n8n-nodes-base/node-filename-against-convention */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeTypeDescription } from 'n8n-workflow';
+import { authenticationProperty, salesforceCredentials } from '../../../lib/salesforce/methods';
 import * as presence from './presence/Presence.resource';
 import * as presenceStatus from './presenceStatus/PresenceStatus.resource';
 import * as user from './user/User.resource';
@@ -16,21 +17,9 @@ export const versionDescription: INodeTypeDescription = {
 	defaults: { name: 'Salesforce Omni-Channel' },
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
-	credentials: [
-		{ name: 'salesforceOmniOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
-		{ name: 'salesforceOmniJwtApi', required: true, displayOptions: { show: { authentication: ['jwt'] } } },
-	],
+	credentials: salesforceCredentials(true),
 	properties: [
-		{
-			displayName: 'Authentication',
-			name: 'authentication',
-			type: 'options',
-			options: [
-				{ name: 'OAuth2', value: 'oAuth2' },
-				{ name: 'OAuth2 JWT', value: 'jwt' },
-			],
-			default: 'oAuth2',
-		},
+		authenticationProperty,
 		{
 			displayName: 'Resource',
 			name: 'resource',

@@ -1,17 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { getManyOnlyResource } from '../../../../lib/n8n/getManyOnlyResource';
 import * as getAll from './getAll.operation';
 
 export { getAll };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['team'] } },
-		options: [{ name: 'Get Many', value: 'getAll', description: 'Get the teams of the business unit', action: 'Get many teams' }],
-		default: 'getAll',
-	},
-	...getAll.description,
-];
+export const description = getManyOnlyResource('team', 'teams', 'Get the teams of the business unit', getAll.description);

@@ -1,24 +1,11 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { getManyOnlyResource } from '../../../../lib/n8n/getManyOnlyResource';
 import * as getAll from './getAll.operation';
 
 export { getAll };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['user'] } },
-		options: [
-			{
-				name: 'Get Many',
-				value: 'getAll',
-				description: 'Get Salesforce users, with the identity fields used to match them to CXone agents',
-				action: 'Get many users',
-			},
-		],
-		default: 'getAll',
-	},
-	...getAll.description,
-];
+export const description = getManyOnlyResource(
+	'user',
+	'users',
+	'Get Salesforce users, with the identity fields used to match them to CXone agents',
+	getAll.description,
+);

@@ -66,6 +66,6 @@ export function applyAction(board: Board, salesforce: SalesforceEmulator, cxone:
 	} else {
 		throw new Error(`side '${String(body.side)}' is not known; valid: cxone, salesforce`);
 	}
-	// Presence and state changes were announced by the emulators already; the console flag is not.
-	return board.refresh(body.email)!;
+	// Every change above was announced by the emulator, so the board's row is already rebuilt.
+	return board.row(body.email)!;
 }

@@ -87,6 +87,7 @@ export class Board extends EventEmitter {
 	private readonly statuses: Map<string, EmulatedStatus>;
 	private readonly onCxone = (agentId: number, _state: string, cause: string) => this.changed(this.byAgentId.get(agentId), 'cxone', cause);
 	private readonly onSalesforce = (userId: string, _state: unknown, cause: string) => this.changed(this.byUserId.get(userId), 'salesforce', cause);
+	private readonly onConsole = (userId: string) => this.consoleToggled(this.byUserId.get(userId));
 
 	constructor(
 		private readonly salesforce: SalesforceEmulator,
@@ -98,11 +99,13 @@ export class Board extends EventEmitter {
 		this.load();
 		cxone.events.on('state', this.onCxone);
 		salesforce.events.on('presence', this.onSalesforce);
+		salesforce.events.on('console', this.onConsole);
 	}
 
 	close(): void {
 		this.cxone.events.off('state', this.onCxone);
 		this.salesforce.events.off('presence', this.onSalesforce);
+		this.salesforce.events.off('console', this.onConsole);
 		for (const timer of this.pendingTimers) clearTimeout(timer);
 		this.pendingTimers.clear();
 	}
@@ -185,13 +188,11 @@ export class Board extends EventEmitter {
 		this.emit('row', pair.row);
 	}
 
-	/** Re-reads a row after a change the emulators do not announce (the console flag). */
-	refresh(email: string): AgentRow | undefined {
-		const pair = this.pair(email);
-		if (!pair) return undefined;
+	/** An opened or closed console changes no state, only whether the companion can apply a command. */
+	private consoleToggled(pair: Pair | undefined): void {
+		if (!pair) return;
 		pair.row = this.build(pair);
 		this.emit('row', pair.row);
-		return pair.row;
 	}
 
 	private observe(sync: ObservedSync): void {
@@ -213,11 +214,6 @@ export class Board extends EventEmitter {
 		this.pendingTimers.add(timer);
 	}
 
-	// The emulator has no per-user getter for the console flag; its state() lists every user.
-	private consoleOpen(userId: string): boolean {
-		return this.salesforce.state().users.find((user) => user.id === userId)?.consoleOpen ?? false;
-	}
-
 	private cxoneLabel(row: AgentRow): string {
 		return row.cxone.reason ? `${row.cxone.state} (${row.cxone.reason})` : row.cxone.state;
 	}
@@ -232,7 +228,7 @@ export class Board extends EventEmitter {
 			: { kind: 'omni', statusId: null, developerName: null, label: 'Offline', online: false };
 		const changedAt = pair.changedAt;
 		const verdict = judge(this.rule, acd, omni, pair.lastSide);
-		const consoleOpen = this.consoleOpen(pair.userId);
+		const consoleOpen = this.salesforce.isConsoleOpen(pair.userId);
 		let sync: SyncMark = 'in-sync';
 		let syncNote = verdict.note;
 		if (!verdict.consistent) {

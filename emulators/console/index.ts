@@ -13,7 +13,6 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-import { ANY_REASON } from '../../lib/engine/rule';
 import type { PresenceRuleConfig } from '../../lib/engine/rule';
 import type { CxoneEmulator } from '../cxone';
 import type { SalesforceEmulator } from '../salesforce';
@@ -49,18 +48,6 @@ export interface AgentConsole {
 
 const STATS_EVERY_MS = 500;
 
-/**
- * Codes offered in the Unavailable dropdown: those the rule names. The CXone emulator's library API does
- * not list its unavailable codes, and the page must offer only codes the emulator accepts.
- */
-function unavailableCodesOf(rule: PresenceRuleConfig): string[] {
-	const named = [
-		...rule.publisherMap.filter((row) => row.acdState === 'Unavailable').map((row) => row.reason),
-		...rule.subscriberMap.map((row) => (typeof row.acd === 'object' && row.acd.state === 'Unavailable' ? row.acd.reason : null)),
-	];
-	return [...new Set(named.filter((reason): reason is string => !!reason && reason !== ANY_REASON))];
-}
-
 export async function startConsole(options: ConsoleOptions): Promise<AgentConsole> {
 	const { salesforce, cxone } = options;
 	const rule = options.rule ?? templateRule();
@@ -68,7 +55,12 @@ export async function startConsole(options: ConsoleOptions): Promise<AgentConsol
 	const page = readFileSync(path.join(__dirname, 'index.html'));
 	const pageOptions: ConsoleOptionsForPage = {
 		omniStatuses: salesforce.statuses().map(({ developerName, label, online }) => ({ developerName, label, online })),
-		unavailableCodes: unavailableCodesOf(rule),
+		// What an agent can pick in MAX: every active code of the business unit, not only those the rule maps
+		// (an unmapped one shows how the rule leaves it alone). ACW codes come from ending a contact.
+		unavailableCodes: cxone
+			.unavailableCodes()
+			.filter((code) => code.isActive && !code.isAcw)
+			.map((code) => code.outStateName),
 	};
 	const snapshot = () => ({ rows: board.rows(), stats: board.stats(), options: pageOptions });
 

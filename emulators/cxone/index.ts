@@ -9,7 +9,10 @@ import { addApiRoutes } from './apiRoutes';
 import { addAuthRoutes, type EmulatorAccess } from './authRoutes';
 import { addControlRoutes } from './controlRoutes';
 import { TokenService } from './tokens';
-import { CxoneWorld, type InitialState } from './world';
+import { CxoneWorld, type EmulatedCode, type InitialState } from './world';
+
+/** One business-unit unavailable code, as GET /unavailable-codes lists it; isAcw codes are entered by ending a contact. */
+export type CxoneUnavailableCode = EmulatedCode;
 
 export interface CxoneEmulatorOptions {
 	/** 0 = any free port. Default 0. */
@@ -56,6 +59,8 @@ export interface CxoneEmulator {
 	agents(): CxoneAgentInfo[];
 	agentByEmail(email: string): { agentId: number } | undefined;
 	stateOf(agentId: number): CxoneAgentStatus;
+	/** The business unit's unavailable codes, ACW codes included (isAcw). */
+	unavailableCodes(): CxoneUnavailableCode[];
 	/** As the agent in MAX. LoggedOut ends the session; another state while logged out logs the agent in. */
 	setAgentState(agentId: number, state: 'Available' | 'Unavailable' | 'LoggedOut' | 'LoggedIn', reason?: string | null): void;
 	/** The agent is offered and accepts a contact: InboundContact. */
@@ -123,6 +128,7 @@ export async function startCxoneEmulator(options: CxoneEmulatorOptions = {}): Pr
 			const { state, reason, isAcw, contactId, since } = world.statusOf(agentId);
 			return { state, reason, isAcw, contactId, since };
 		},
+		unavailableCodes: () => world.codes.map((code) => ({ ...code })),
 		setAgentState: (agentId, state, reason) => world.setByAgent(agentId, state, reason),
 		startContact: (agentId) => world.startContact(agentId),
 		endContact: (agentId, acwCode) => world.endContact(agentId, acwCode),

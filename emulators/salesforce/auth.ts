@@ -30,7 +30,11 @@ function randomText(length: number, alphabet = ALPHANUMERIC): string {
 	return out;
 }
 
-export function createConnectedApp(integrationUsername: string, integrationUserId: string): ConnectedApp {
+/** What identifies the connected app to clients: kept across restarts so a saved n8n credential still fits. */
+export type ConnectedAppKeys = Pick<ConnectedApp, 'clientId' | 'clientSecret' | 'jwtPrivateKey'>;
+
+/** A new consumer key and secret and a 2048-bit RSA key pair, shaped like the ones Salesforce issues. */
+export function generateConnectedAppKeys(): ConnectedAppKeys {
 	const { privateKey } = crypto.generateKeyPairSync('rsa', {
 		modulusLength: 2048,
 		publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -40,6 +44,33 @@ export function createConnectedApp(integrationUsername: string, integrationUserI
 		clientId: `3MVG9${randomText(80, ALPHANUMERIC + '._')}`,
 		clientSecret: randomText(64, '0123456789ABCDEF'),
 		jwtPrivateKey: privateKey,
+	};
+}
+
+/** Checks given keys (never echoing the secret or the key), or generates new ones. */
+export function createConnectedApp(
+	integrationUsername: string,
+	integrationUserId: string,
+	keys: ConnectedAppKeys = generateConnectedAppKeys(),
+): ConnectedApp {
+	for (const field of ['clientId', 'clientSecret', 'jwtPrivateKey'] as const) {
+		if (typeof keys[field] !== 'string' || keys[field].trim() === '') {
+			throw new Error(`connectedApp.${field} must be a non-empty string (connectedApp needs clientId, clientSecret and jwtPrivateKey)`);
+		}
+	}
+	let keyType: string | undefined;
+	try {
+		keyType = crypto.createPrivateKey(keys.jwtPrivateKey).asymmetricKeyType;
+	} catch (error) {
+		throw new Error(`connectedApp.jwtPrivateKey is not a PEM private key (${(error as Error).message})`);
+	}
+	if (keyType !== 'rsa') {
+		throw new Error(`connectedApp.jwtPrivateKey must be an RSA key (JWT bearer assertions are RS256); received a ${keyType} key`);
+	}
+	return {
+		clientId: keys.clientId,
+		clientSecret: keys.clientSecret,
+		jwtPrivateKey: keys.jwtPrivateKey,
 		integrationUsername,
 		integrationUserId,
 	};

@@ -7,14 +7,16 @@ import { EventEmitter } from 'events';
 import { Router, serve } from '../common/http';
 import { seedAgents, type SeedAgent } from '../common/seed';
 import { redact } from '../../lib/errors';
-import { addOAuthRoutes, createConnectedApp, TokenStore, type ConnectedApp } from './auth';
+import { addOAuthRoutes, createConnectedApp, TokenStore, type ConnectedApp, type ConnectedAppKeys } from './auth';
 import { SimulatedCompanion } from './companion';
 import { addControlRoutes } from './control';
 import { INTEGRATION_USERNAME, Org } from './org';
-import { addRestRoutes } from './rest';
+import { addRestRoutes, pushTopicDefinitions, restorePushTopics, type PushTopicDefinition } from './rest';
 import { DEFAULT_CONNECT_TIMEOUT_MS, StreamingServer } from './streaming';
 
-export { USER_PASSWORD, type ConnectedApp } from './auth';
+export { generateConnectedAppKeys, USER_PASSWORD, type ConnectedApp, type ConnectedAppKeys } from './auth';
+export { keptConnectedAppKeys } from './connectedAppFile';
+export type { PushTopicDefinition } from './rest';
 export type { CompanionDecision } from './companion';
 export type { PresenceCause } from './org';
 export { CDC_CHANNEL } from './streaming';
@@ -34,6 +36,14 @@ export interface SalesforceEmulatorOptions {
 	initialStatus?: string | null;
 	/** How long a CometD /meta/connect is held (and advertised as advice.timeout). Default 110 000 ms, as Salesforce. */
 	streamingTimeoutMs?: number;
+	/**
+	 * The connected app's client id, secret and JWT signing key. Default: new ones on every start. Give the
+	 * previous run's (emulator.connectedApp, or keptConnectedAppKeys(file)) so a restarted emulator is the
+	 * same org to clients holding a saved credential.
+	 */
+	connectedApp?: ConnectedAppKeys;
+	/** PushTopics the org starts with (a previous run's emulator.pushTopics()): they are org configuration. */
+	pushTopics?: PushTopicDefinition[];
 }
 
 export interface EmulatedUser {
@@ -71,8 +81,15 @@ export interface SalesforceEmulator {
 	presenceOf(userId: string): PresenceSnapshot | null;
 	/** As the agent in the Omni widget; null = log out of Omni. */
 	setPresence(userId: string, developerName: string | null): void;
+	isConsoleOpen(userId: string): boolean;
+	/** Emits 'console' when the flag changes. */
 	setConsoleOpen(userId: string, open: boolean): void;
-	/** Every issued access token becomes invalid (INVALID_SESSION_ID / 401::Authentication invalid). */
+	/** Every PushTopic's definition, to start a restarted emulator with. */
+	pushTopics(): PushTopicDefinition[];
+	/**
+	 * Every issued access token becomes invalid (INVALID_SESSION_ID / 401::Authentication invalid on the
+	 * next /meta/connect; held ones end now). CometD clients stay known: that is dropStreamingClients().
+	 */
 	expireTokens(): void;
 	/** The server forgets every CometD client → the next connect gets 403::Unknown client. */
 	dropStreamingClients(): void;
@@ -81,8 +98,9 @@ export interface SalesforceEmulator {
 	/** Every user with their presence and console flag (GET /__control/state). */
 	state(): { users: Array<EmulatedUser & { consoleOpen: boolean; presence: PresenceSnapshot | null }>; statuses: EmulatedStatus[] };
 	/**
-	 * 'presence' (userId, {statusId, developerName} | null, cause: 'agent' | 'companion' | 'api-delete') and
-	 * 'command' (decision, event payload) for every published Presence_Sync_Command__e.
+	 * 'presence' (userId, {statusId, developerName} | null, cause: 'agent' | 'companion' | 'api-delete'),
+	 * 'console' (userId, open) when an agent's console opens or closes, and 'command' (decision, event
+	 * payload) for every published Presence_Sync_Command__e.
 	 */
 	events: EventEmitter;
 }
@@ -97,7 +115,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
 		events,
 	});
 	const tokens = new TokenStore(options.tokenTtlSec ?? 7200);
-	const connectedApp = createConnectedApp(INTEGRATION_USERNAME, org.integrationUserId);
+	const connectedApp = createConnectedApp(INTEGRATION_USERNAME, org.integrationUserId, options.connectedApp);
 	const router = new Router();
 	const companion = new SimulatedCompanion(org, events, options.companionDelayMs ?? 300, () =>
 		router.countWrite('presence-applied'),
@@ -110,7 +128,14 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
 	});
 	let url = '';
 	addOAuthRoutes(router, { org, tokens, app: connectedApp, url: () => url });
-	addRestRoutes({ org, tokens, streaming, router });
+	const rest = { org, tokens, streaming, router };
+	addRestRoutes(rest);
+	try {
+		restorePushTopics(rest, options.pushTopics ?? []);
+	} catch (error) {
+		streaming.stop();
+		throw error;
+	}
 	router.add('POST', '/cometd/:version', (req) => streaming.handle(req));
 
 	const toUser = (r: Record<string, unknown>): EmulatedUser => ({
@@ -148,7 +173,9 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
 		},
 		presenceOf: (userId) => org.presenceOf(userId),
 		setPresence: (userId, developerName) => org.setPresence(userId, developerName, 'agent'),
+		isConsoleOpen: (userId) => org.isConsoleOpen(userId),
 		setConsoleOpen: (userId, open) => org.setConsoleOpen(userId, open),
+		pushTopics: () => pushTopicDefinitions(org),
 		expireTokens: () => {
 			tokens.expireAll();
 			streaming.invalidateSessions();

@@ -53,12 +53,24 @@ export interface OrgOptions {
 	agents: SeedAgent[];
 	initialStatus: string | null;
 	consoleOpenByDefault: boolean;
-	/** Public emitter: 'presence' (userId, state | null, cause). */
+	/** Public emitter: 'presence' (userId, state | null, cause) and 'console' (userId, open). */
 	events: EventEmitter;
 }
 
+/**
+ * Org setup: the same seed gives the same records with the same ids in every run. Everything else, presence
+ * rows included, is data of one run: a restarted emulator's rows start at a new time, so they are new rows
+ * with new ids (a client must not take them for the rows it knew).
+ */
+const SETUP_OBJECTS = new Set(['User', 'ServiceChannel', 'ServicePresenceStatus', 'ServiceChannelStatus']);
+
 export class Org {
-	readonly ids = new IdFactory();
+	/**
+	 * Where sequences that must keep rising across restarts start (run-time record ids, replay ids): the
+	 * start time in microseconds, so a later run of the same org starts above anything an earlier one issued.
+	 */
+	readonly sequenceBase = Date.now() * 1000;
+	readonly ids = new IdFactory(this.sequenceBase);
 	readonly integrationUserId: string;
 	private readonly tables = new Map<string, Map<string, SfRecord>>();
 	private readonly changeListeners: Array<(change: RecordChange) => void> = [];
@@ -140,7 +152,7 @@ export class Org {
 		const def = findObject(object);
 		if (!def) throw new Error(`Unknown object ${object}`);
 		const at = this.tick();
-		const id = this.ids.next(def.keyPrefix);
+		const id = SETUP_OBJECTS.has(object) ? this.ids.next(def.keyPrefix) : this.ids.nextRuntime(def.keyPrefix);
 		// The integration user is the org's first record and is recorded as its own creator.
 		const actor = actorId ?? this.integrationUserId ?? id;
 		const record: SfRecord = {
@@ -238,7 +250,9 @@ export class Org {
 
 	setConsoleOpen(userId: string, open: boolean): void {
 		if (!this.get('User', userId)) throw new Error(`No user with id '${userId}'`);
+		if (this.isConsoleOpen(userId) === open) return;
 		this.consoleOpen.set(userId, open);
+		this.options.events.emit('console', userId, open);
 	}
 
 	// ---- presence ------------------------------------------------------------------------------
@@ -331,11 +345,14 @@ export class Org {
 	}
 
 	/**
-	 * DELETE on a UserServicePresence row. The current row ends the session like a logout (the row is
-	 * closed, so cursor pollers see it); a closed row goes to the recycle bin.
+	 * DELETE on a UserServicePresence row: a real delete. The row goes to the recycle bin as it was (only
+	 * queryAll sees it, with IsDeleted = true); when it was the user's current row, the user is Offline.
 	 */
 	deletePresenceRow(row: SfRecord, actorId: string): void {
-		if (row.IsCurrentState === true) this.setPresence(row.UserId as string, null, 'api-delete');
-		else this.remove('UserServicePresence', row, actorId);
+		const userId = row.UserId as string;
+		const wasCurrent = this.currentRow.get(userId) === row;
+		if (wasCurrent) this.currentRow.delete(userId);
+		this.remove('UserServicePresence', row, actorId);
+		if (wasCurrent) this.options.events.emit('presence', userId, null, 'api-delete');
 	}
 }

@@ -356,7 +356,7 @@ export class QueryCursors {
 	firstPage(records: Record<string, unknown>[], version: string, resource: 'query' | 'queryAll'): QueryPage {
 		if (records.length <= QUERY_BATCH_SIZE) return { totalSize: records.length, done: true, records };
 		this.evictStale();
-		const id = this.org.ids.next('01g');
+		const id = this.org.ids.nextRuntime('01g');
 		this.cursors.set(id, { records, touchedAt: Date.now() });
 		return this.page(id, 0, version, resource);
 	}

@@ -144,6 +144,32 @@ function checkPushTopic(ctx: RestContext, fields: Record<string, unknown>, selfI
 	compilePushTopicQuery(ctx.org, fields.Query as string);
 }
 
+/** A PushTopic as clients create it: the createable fields (Name, Query, ApiVersion, NotifyFor…, IsActive). */
+export type PushTopicDefinition = Record<string, unknown> & { Name: string; Query: string; ApiVersion: number };
+
+/** The createable fields of every live PushTopic: org configuration a restarted emulator is given back. */
+export function pushTopicDefinitions(org: Org): PushTopicDefinition[] {
+	const writable = findObject('PushTopic')!.fields.filter((f) => f.createable).map((f) => f.name);
+	return [...org.table('PushTopic').values()].map(
+		(topic) => Object.fromEntries(writable.map((name) => [name, topic[name]])) as PushTopicDefinition,
+	);
+}
+
+/** Creates PushTopics an earlier run of the org had, checked as a create would be (not counted as writes). */
+export function restorePushTopics(ctx: RestContext, topics: PushTopicDefinition[]): void {
+	const def = findObject('PushTopic')!;
+	topics.forEach((topic, i) => {
+		try {
+			const record = { ...PUSH_TOPIC_DEFAULTS, ...checkedFields(def, topic, 'create') };
+			checkPushTopic(ctx, record);
+			ctx.org.insert('PushTopic', record, ctx.org.integrationUserId);
+		} catch (error) {
+			if (!(error instanceof SalesforceApiError)) throw error;
+			throw new Error(`pushTopics[${i}] (${String(topic?.Name)}): ${error.errorCode}: ${error.message}`);
+		}
+	});
+}
+
 function prepareCreate(ctx: RestContext, def: ObjectDef, body: unknown, actorId: string): PreparedWrite {
 	if (!def.createable) throw cannot(def, 'inserted');
 	const fields = checkedFields(def, body, 'create');
@@ -152,7 +178,7 @@ function prepareCreate(ctx: RestContext, def: ObjectDef, body: unknown, actorId:
 		return () => {
 			ctx.router.countWrite('presence-command');
 			ctx.streaming.publishCommand(event, actorId);
-			return ctx.org.ids.next(def.keyPrefix);
+			return ctx.org.ids.nextRuntime(def.keyPrefix);
 		};
 	}
 	// PushTopic is the only other createable object.
@@ -164,11 +190,11 @@ function prepareCreate(ctx: RestContext, def: ObjectDef, body: unknown, actorId:
 	};
 }
 
+/** A live record; one in the recycle bin is ENTITY_IS_DELETED, as Salesforce answers a second DELETE. */
 function existing(ctx: RestContext, def: ObjectDef, id: string): SfRecord {
 	const record = ctx.org.get(def.name, id);
-	if (!record || record.IsDeleted === true) {
-		throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
-	}
+	if (!record) throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+	if (record.IsDeleted === true) throw new SalesforceApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
 	return record;
 }
 

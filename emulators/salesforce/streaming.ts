@@ -120,7 +120,8 @@ export class StreamingServer {
 	private log(channel: string): ChannelLog {
 		let log = this.channels.get(channel);
 		if (!log) {
-			log = { events: [], lastReplayId: 0 };
+			// Replay ids keep rising across restarts of the same org, as a real channel's do.
+			log = { events: [], lastReplayId: this.options.org.sequenceBase };
 			this.channels.set(channel, log);
 		}
 		return log;
@@ -177,7 +178,9 @@ export class StreamingServer {
 		if (compiled.where && !compiled.where(change.record)) return;
 		const org = this.options.org;
 		this.publish(`/topic/${topic.Name}`, (replayId) => {
-			const { attributes: _attributes, ...sobject } = serializeRecord(org, compiled.object, change.record, compiled.select, '', 'stream');
+			const { attributes: _attributes, ...fields } = serializeRecord(org, compiled.object, change.record, compiled.select, '', 'stream');
+			// A deleted event names only the record, whatever the topic selects.
+			const sobject = change.changeType === 'deleted' ? { Id: change.record.Id } : fields;
 			return {
 				event: { createdDate: new Date(change.at).toISOString(), replayId, type: change.changeType },
 				sobject,
@@ -402,8 +405,8 @@ export class StreamingServer {
 			return Promise.resolve([{ ...base, successful: false, error: '403::Unknown client', advice: { reconnect: 'handshake', interval: 0 } }]);
 		}
 		client.lastSeen = Date.now();
+		// The server still knows the client: an expired session is an auth failure, never 403::Unknown client.
 		if (!authenticated) {
-			this.clients.delete(client.id);
 			return Promise.resolve([{ ...base, successful: false, error: '401::Authentication invalid', advice: { reconnect: 'none', interval: 0 } }]);
 		}
 		// A newer connect supersedes one still held (e.g. the client timed out and retried).
@@ -449,11 +452,11 @@ export class StreamingServer {
 
 	/**
 	 * After tokens expire, held polls end now with the auth failure Salesforce sends on the next cycle;
-	 * clients between polls get it on their next connect, which carries the expired token.
+	 * clients between polls get it on their next connect, which carries the expired token. Clients are
+	 * not forgotten: that is dropClients(), and idle ones are swept as usual.
 	 */
 	invalidateSessions(): void {
 		for (const client of this.clients.values()) {
-			if (!client.held) continue;
 			this.release(client, {
 				channel: '/meta/connect',
 				clientId: client.id,
@@ -461,7 +464,6 @@ export class StreamingServer {
 				error: '401::Authentication invalid',
 				advice: { reconnect: 'none', interval: 0 },
 			});
-			this.clients.delete(client.id);
 		}
 	}
 

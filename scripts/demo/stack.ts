@@ -4,10 +4,11 @@
  * active. `npm start` is a thin CLI around it; the e2e tests and the benchmark call it with free ports
  * (0) and a throwaway user folder.
  *
- * A second start in the same user folder reuses what the first made: the login, the credentials (by name,
- * with their data rewritten for this run's emulators, whose URLs and keys are new) and the workflow (by
- * name, updated from the template). The emulators start fresh every time, so the workflow's trigger
- * cursors from a previous run point into a world that is gone: they are reset with the update.
+ * A second start in the same user folder reuses what the first made: the login, the Salesforce connected
+ * app (client id, secret and JWT key, kept in the folder so a saved credential still fits), the
+ * credentials (by name, with their data rewritten for this run's emulators, whose URLs may be new) and
+ * the workflow (by name, updated from the template). The emulators' data starts fresh every time, so the
+ * workflow's trigger cursors from a previous run point into a world that is gone: they are reset with the update.
  */
 import { readFileSync } from 'fs';
 import * as path from 'path';
@@ -18,7 +19,12 @@ import { startConsole, type AgentConsole } from '../../emulators/console';
 import { projectRoot, TEMPLATE_FILE } from '../../emulators/console/templateRule';
 import type { SeedAgent } from '../../emulators/common/seed';
 import { startCxoneEmulator, type CxoneEmulator, type CxoneEmulatorOptions } from '../../emulators/cxone';
-import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '../../emulators/salesforce';
+import {
+	keptConnectedAppKeys,
+	startSalesforceEmulator,
+	type SalesforceEmulator,
+	type SalesforceEmulatorOptions,
+} from '../../emulators/salesforce';
 import { startN8n, type N8nCredential, type N8nInstance, type N8nLogin, type N8nWorkflow } from '../n8n/instance';
 import { workflowCreateBody, type CredentialsByType, type WorkflowJson } from '../n8n/workflowBody';
 
@@ -32,6 +38,9 @@ export const DEMO_CREDENTIAL_NAMES = {
 	[CXONE_CREDENTIAL_TYPE]: 'NICE CXone (demo emulator)',
 } as const;
 
+/** In the user folder: the Salesforce emulator's connected app, the same on every start (owner-only file). */
+export const CONNECTED_APP_FILE = 'salesforce-connected-app.json';
+
 export interface DemoStackOptions {
 	/** n8n's data folder (database, encryption key, login); kept between runs by `npm start`. */
 	userFolder: string;
@@ -43,7 +52,10 @@ export interface DemoStackOptions {
 	console?: boolean;
 	/** Workflow to import and activate. Default: templates/bidirectional-presence-sync.json. */
 	workflowFile?: string;
-	/** Passed on to the emulators (port and agents are set from the options above). */
+	/**
+	 * Passed on to the emulators (port and agents are set from the options above). The Salesforce connected
+	 * app defaults to the one kept in `<userFolder>/salesforce-connected-app.json` (made on the first start).
+	 */
 	salesforceOptions?: Omit<SalesforceEmulatorOptions, 'port' | 'agents'>;
 	cxoneOptions?: Omit<CxoneEmulatorOptions, 'port' | 'agents'>;
 	/** Extra environment for n8n (e.g. N8N_LOG_LEVEL). */
@@ -82,7 +94,12 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
 	};
 
 	try {
-		const salesforce = await startSalesforceEmulator({ ...options.salesforceOptions, port: ports.salesforce ?? 0, agents });
+		const salesforce = await startSalesforceEmulator({
+			...options.salesforceOptions,
+			connectedApp: options.salesforceOptions?.connectedApp ?? keptConnectedAppKeys(path.join(options.userFolder, CONNECTED_APP_FILE)),
+			port: ports.salesforce ?? 0,
+			agents,
+		});
 		stops.push(() => salesforce.stop());
 		const cxone = await startCxoneEmulator({ ...options.cxoneOptions, port: ports.cxone ?? 0, agents });
 		stops.push(() => cxone.stop());
@@ -148,8 +165,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
 }
 
 /**
- * The demo credential of a type: created, or found by name and rewritten with this run's data (the
- * emulators have new URLs and keys each start; keeping the id keeps the workflow's references valid).
+ * The demo credential of a type: created, or found by name and rewritten with this run's data (an
+ * emulator on port 0 has a new URL each start; keeping the id keeps the workflow's references valid).
  */
 async function upsertCredential(n8n: N8nInstance, type: keyof typeof DEMO_CREDENTIAL_NAMES, data: IDataObject): Promise<N8nCredential> {
 	const name = DEMO_CREDENTIAL_NAMES[type];

@@ -1,15 +1,15 @@
 /**
  * The template workflow in a real n8n 2.8.4 while the systems misbehave: access tokens expire on both
- * sides, CXone answers a burst of 429s, and the CXone emulator restarts on the same port (same seed, so
- * the same agent ids; its world starts over, every agent Available). After each, every change an agent
- * made reaches n8n as an event (read back from n8n's execution data) and both sides agree again.
- * The Salesforce emulator is not restarted: it makes a new connected app (client id, JWT key) on each
- * start, so n8n's credential would no longer fit it.
+ * sides, CXone answers a burst of 429s, and each emulator restarts on the same port (same seed, so the
+ * same agent and user ids; its world starts over, every agent Available / Available_for_Chats). The
+ * Salesforce emulator is started again with the same connected app and PushTopic, so n8n's saved
+ * credential still fits it. After each, every change an agent made reaches n8n as an event (read back
+ * from n8n's execution data) and both sides agree again.
  */
 import { Board } from '../../emulators/console/board';
 import { templateRule } from '../../emulators/console/templateRule';
 import { startCxoneEmulator, type CxoneEmulator } from '../../emulators/cxone';
-import type { SalesforceEmulator } from '../../emulators/salesforce';
+import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
 import { DEFAULT_API_VERSION } from '../../lib/cxone/credentials';
 import type { PresenceEvent } from '../../lib/engine';
 import {
@@ -21,6 +21,7 @@ import {
 	omniOf,
 	pairsOf,
 	reportSuite,
+	sleep,
 	startE2eStack,
 	stateName,
 	trafficMark,
@@ -39,10 +40,11 @@ const SALESFORCE_TOKEN = 'POST /services/oauth2/token';
 const CXONE_TOKEN = 'POST /auth/token';
 
 let stack: E2eStack;
+/** Each replaced by its restart scenario. */
 let salesforce: SalesforceEmulator;
-/** Replaced by the restart scenario. */
 let cxone: CxoneEmulator;
 let restarted: CxoneEmulator | undefined;
+let restartedSalesforce: SalesforceEmulator | undefined;
 let runs: ExecutionLog;
 let totalTraffic: ReturnType<typeof trafficMark>;
 /** Every change made as an agent, to check that each reached n8n as an event. */
@@ -62,12 +64,13 @@ afterAll(async () => {
 		latencyBeforeRestart: { ...latencySummary(stack.syncs) },
 		agentChanges: changes.length,
 		eventsLost: lostEvents(events).length,
-		// The restarted CXone emulator counts from zero; Salesforce's counters cover the whole run.
-		writes: restarted === undefined ? writesOf(totalTraffic()) : { salesforceCommands: writesOf(totalTraffic()).salesforceCommands },
+		// Counted by the emulators started with the suite; a restarted one counts from zero.
+		writesBeforeRestarts: writesOf(totalTraffic()),
 		executions: (await runs.all().catch(() => [])).length,
 	});
 	await stack.close();
 	await restarted?.stop();
+	await restartedSalesforce?.stop();
 });
 
 function changeCxone(pair: AgentPair, state: 'Available' | 'Unavailable', reason?: string): void {
@@ -161,7 +164,55 @@ it('the CXone emulator restarts on the same port: a change made while it was dow
 	changeCxone(afterRestart, 'Unavailable', 'Training');
 	await converged('a change after the restart to sync', () => omni(afterRestart) === 'Training');
 	await nothingLost();
+	await everyPairAgrees();
+});
 
+it('the Salesforce emulator restarts on the same port with its connected app and PushTopic: the trigger handshakes again, reads the gap with SOQL, and every pair agrees again', async () => {
+	const [resetByRestart, whileDown, afterRestart] = [stack.freshPair(), stack.freshPair(), stack.freshPair()];
+	changeSalesforce(resetByRestart, 'Busy');
+	await converged('CXone Unavailable/Meeting before the restart', () => acd(resetByRestart).reason === 'Meeting');
+
+	const { port, connectedApp } = salesforce;
+	const pushTopics = salesforce.pushTopics();
+	await salesforce.stop();
+	changeCxone(whileDown, 'Unavailable', 'Lunch');
+	await sleep(1000);
+	restartedSalesforce = await startSalesforceEmulator({
+		port,
+		agents: AGENTS,
+		connectedApp: { clientId: connectedApp.clientId, clientSecret: connectedApp.clientSecret, jwtPrivateKey: connectedApp.jwtPrivateKey },
+		pushTopics,
+	});
+	salesforce = restartedSalesforce;
+	expect(salesforce.url).toBe(stack.salesforce.url);
+	expect(pairsOf(salesforce, cxone)).toEqual(stack.pairs);
+
+	// The Salesforce node read the target across the restart (signing in again with the saved credential)
+	// and found it newer than the change: the new org's rows began after the agent changed CXone.
+	const results = await until(
+		'the Salesforce Omni-Channel node to report on the change made while Salesforce was down',
+		async () =>
+			(await runs.results(NODE.toSalesforce)).filter(
+				(result) => result.user.email === whileDown.email && result.desired.kind === 'omni' && result.desired.developerName === 'Lunch_Break',
+			),
+		(found) => found.length > 0,
+		CONVERGE_MS,
+	);
+	expect(results).toMatchObject([{ desired: { developerName: 'Lunch_Break' }, outcome: 'stale' }]);
+	// The new org put every user back to Available_for_Chats in rows the stream never carried (they predate
+	// the subscription, and the trigger's stored replay id was refused as the old run's): only the SOQL
+	// catch-up after the re-handshake can report them, and CXone follows.
+	for (const pair of [resetByRestart, whileDown]) changes.push({ pair, side: 'salesforce', state: 'Available_for_Chats' });
+	await converged('CXone to follow the reset to Available', () => acd(resetByRestart).state === 'Available' && acd(whileDown).state === 'Available');
+	changeSalesforce(afterRestart, 'On_Break');
+	await converged('a Salesforce change after the restart to sync', () => acd(afterRestart).reason === 'Break');
+	await nothingLost();
+	expect(salesforce.router.counters().calls['POST /cometd/:version']).toBeGreaterThan(0);
+	await everyPairAgrees();
+});
+
+/** Judged as the live console judges them, on the emulators running now. */
+async function everyPairAgrees(): Promise<void> {
 	const board = new Board(salesforce, cxone, templateRule());
 	try {
 		const disagreeing = () =>
@@ -174,4 +225,4 @@ it('the CXone emulator restarts on the same port: a change made while it was dow
 	} finally {
 		board.close();
 	}
-});
+}

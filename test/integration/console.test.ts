@@ -116,7 +116,8 @@ describe('live console', () => {
 			sync: 'in-sync',
 		});
 		expect(snapshot.options!.omniStatuses.map((status) => status.developerName)).toContain('Lunch_Break');
-		expect(snapshot.options!.unavailableCodes).toEqual(['Lunch', 'Meeting']);
+		// Every code an agent can pick in MAX, mapped by the rule or not; the ACW code comes from ending a contact.
+		expect(snapshot.options!.unavailableCodes).toEqual(['Lunch', 'Break', 'Meeting', 'Training', 'Open']);
 	});
 
 	it('pushes a row when an agent changes, marked as waiting for the sync, then in sync once the other side follows', async () => {
@@ -182,6 +183,24 @@ describe('live console', () => {
 		const unknownCode = await post({ email, side: 'cxone', action: 'unavailable', reason: 'Nap' });
 		expect(unknownCode.status).toBe(400);
 		expect(((await unknownCode.json()) as { error: string }).error).toMatch(/Unavailable code 'Nap' does not exist; valid: .*Lunch/);
+	});
+
+	it('pushes a row when a console opens or closes outside the page (control API), and says what that means', async () => {
+		const { emailAddress: email, agentId } = agent(2);
+		const userId = salesforce.userByEmail(email)!.id;
+		salesforce.setPresence(userId, 'Available_for_Chats');
+		cxone.setAgentState(agentId, 'Unavailable', 'Lunch');
+		const from = page.messages.length;
+		const closed = await fetch(`${salesforce.url}/__control/console`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ userId, open: false }),
+		});
+		expect(closed.status).toBe(200);
+		const update = await page.next(rowUpdate(email, (row) => !row.salesforce.consoleOpen), from);
+		expect(update.row!.syncNote).toMatch(/the console is closed, so the companion cannot apply it/);
+		salesforce.setConsoleOpen(userId, true);
+		await page.next(rowUpdate(email, (row) => row.salesforce.consoleOpen), from);
 	});
 
 	it('serves the page', async () => {

@@ -160,6 +160,13 @@ describe('ACD API', () => {
 		expect(codes.body.unavailableCodes.find((c: { isAcw: boolean }) => c.isAcw).outStateName).toBe('Wrap-up');
 		const bu = await call('GET', '/unavailable-codes');
 		expect(bu.body.unavailableCodes[0]).toEqual(expect.objectContaining({ OutStateName: 'Lunch', IsAcw: false }));
+		// The library API lists the same business-unit codes (the console's dropdown reads it), as copies.
+		const listed = emulator.unavailableCodes();
+		expect(listed.map((code) => [code.outStateName, code.isAcw])).toEqual(
+			bu.body.unavailableCodes.map((code: { OutStateName: string; IsAcw: boolean }) => [code.OutStateName, code.IsAcw]),
+		);
+		listed[0].outStateName = 'Changed';
+		expect(emulator.unavailableCodes()[0].outStateName).toBe('Lunch');
 	});
 
 	it('reports only changed agents since updatedSince, 204 when none', async () => {

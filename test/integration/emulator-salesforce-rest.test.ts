@@ -3,8 +3,11 @@
  * own client) and by plain fetch where the raw wire shape is the point.
  */
 import * as crypto from 'crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import { Connection } from 'jsforce';
-import { startSalesforceEmulator, USER_PASSWORD, type SalesforceEmulator } from '../../emulators/salesforce';
+import { keptConnectedAppKeys, startSalesforceEmulator, USER_PASSWORD, type SalesforceEmulator } from '../../emulators/salesforce';
 import { collect, connectWithCode, jsonOf, signJwt } from './emulator-salesforce.helpers';
 
 const errorOf = async (promise: PromiseLike<unknown>): Promise<Error & { errorCode?: string }> => {
@@ -258,7 +261,7 @@ describe('Salesforce emulator: REST', () => {
 		expect(current.totalSize).toBe(0);
 	});
 
-	it('describes UserServicePresence as delete-only, refuses inserts, and a DELETE of the current row logs the user out', async () => {
+	it('describes UserServicePresence as delete-only, refuses inserts, and a DELETE of the current row is a real delete that logs the user out', async () => {
 		const describe = await conn.sobject('UserServicePresence').describe();
 		expect(describe).toMatchObject({ createable: false, updateable: false, deletable: true, keyPrefix: '0Pd' });
 		const insert = await errorOf(conn.sobject('UserServicePresence').create({ UserId: emulator.users()[2].id }) as Promise<unknown>);
@@ -272,8 +275,19 @@ describe('Salesforce emulator: REST', () => {
 		expect((await offline)[0]).toEqual([agent.id, null, 'api-delete']);
 		expect(emulator.presenceOf(agent.id)).toBeNull();
 		expect(emulator.router.counters().writes['presence-delete']).toBe(1);
-		const fetched = await conn.sobject('UserServicePresence').retrieve(row.records[0].Id);
-		expect(fetched).toMatchObject({ IsCurrentState: false, UserId: agent.id });
+		const rowId = row.records[0].Id;
+		// Gone from query, kept in the recycle bin for queryAll, and a second DELETE says so.
+		expect((await conn.query(`SELECT Id FROM UserServicePresence WHERE Id = '${rowId}'`)).totalSize).toBe(0);
+		const binned = await conn.query<any>(`SELECT Id, IsDeleted, UserId FROM UserServicePresence WHERE Id = '${rowId}'`, { scanAll: true });
+		expect(binned.records.map(({ attributes: _a, ...fields }: any) => fields)).toEqual([{ Id: rowId, IsDeleted: true, UserId: agent.id }]);
+		const again = await fetch(`${emulator.url}/services/data/v62.0/sobjects/UserServicePresence/${rowId}`, {
+			method: 'DELETE',
+			headers: { Authorization: `Bearer ${conn.accessToken}` },
+		});
+		expect(again.status).toBe(404);
+		expect(await jsonOf(again)).toEqual([{ errorCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' }]);
+		expect((await errorOf(conn.sobject('UserServicePresence').retrieve(rowId))).errorCode).toBe('ENTITY_IS_DELETED');
+		expect(emulator.router.counters().writes['presence-delete']).toBe(1);
 	});
 
 	it('validates Platform Event fields and PushTopic queries on insert', async () => {
@@ -326,7 +340,10 @@ describe('Salesforce emulator: REST', () => {
 		const wrong = await post('presence', { email: agent.email, developerName: 'Lunch' });
 		expect(wrong.status).toBe(400);
 		expect((await jsonOf(wrong)).error).toMatch(/'Lunch' does not exist; valid: Available_for_Chats, .*Lunch_Break/);
+		const toggles = collect<[string, boolean]>(emulator.events, 'console', 1);
 		expect((await post('console', { userId: agent.id, open: false })).status).toBe(200);
+		expect(await toggles).toEqual([[agent.id, false]]);
+		expect(emulator.isConsoleOpen(agent.id)).toBe(false);
 		const state = await jsonOf(await fetch(`${emulator.url}/__control/state`));
 		expect(state.users.find((u: any) => u.id === agent.id)).toMatchObject({ consoleOpen: false, presence: { developerName: 'Lunch_Break' } });
 		expect(state.statuses.filter((s: any) => s.online).map((s: any) => s.developerName)).toEqual(['Available_for_Chats', 'Available_for_Voice']);
@@ -341,5 +358,76 @@ describe('Salesforce emulator: REST', () => {
 		const limited = await fetch(`${emulator.url}/services/data/v62.0/limits`, { headers: { Authorization: `Bearer ${conn.accessToken}` } });
 		expect(limited.status).toBe(429);
 		expect(limited.headers.get('retry-after')).toBe('2');
+	});
+});
+
+describe('Salesforce emulator: started again as the same org', () => {
+	const running: SalesforceEmulator[] = [];
+	const start = async (options: Parameters<typeof startSalesforceEmulator>[0]) => {
+		const emulator = await startSalesforceEmulator(options);
+		running.push(emulator);
+		return emulator;
+	};
+	afterAll(() => Promise.all(running.map((emulator) => emulator.stop())));
+
+	it('keeps the connected app, user and status ids and the PushTopics it is given; presence row ids never repeat', async () => {
+		const first = await start({ agents: 4 });
+		const conn = await connectWithCode(first);
+		await conn.sobject('PushTopic').create({ Name: 'Kept', Query: 'SELECT Id, UserId FROM UserServicePresence', ApiVersion: 62.0 });
+		const [changed, untouched] = first.users().slice(1);
+		const currentRow = async (connection: Connection, userId: string) =>
+			(await connection.query<any>(`SELECT Id FROM UserServicePresence WHERE IsCurrentState = true AND UserId = '${userId}'`)).records[0].Id as string;
+		const seededRow = await currentRow(conn, untouched.id);
+		first.setPresence(changed.id, 'Busy');
+		const busyRow = await currentRow(conn, changed.id);
+		const { clientId, clientSecret, jwtPrivateKey } = first.connectedApp;
+		await first.stop();
+
+		const second = await start({ agents: 4, connectedApp: { clientId, clientSecret, jwtPrivateKey }, pushTopics: first.pushTopics() });
+		expect(second.connectedApp).toEqual(first.connectedApp);
+		expect(second.users()).toEqual(first.users());
+		expect(second.statuses()).toEqual(first.statuses());
+		// n8n's saved JWT credential still signs in.
+		const jwt = new Connection({ oauth2: { loginUrl: second.url }, version: '62.0' });
+		const assertion = signJwt(
+			{ iss: clientId, sub: first.connectedApp.integrationUsername, aud: second.url, exp: Math.floor(Date.now() / 1000) + 60 },
+			jwtPrivateKey,
+		);
+		expect((await jwt.authorize({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion })).id).toBe(first.connectedApp.integrationUserId);
+		const topics = await jwt.query<any>('SELECT Name, Query, NotifyForOperationDelete FROM PushTopic');
+		expect(topics.records.map(({ attributes: _a, ...fields }: any) => fields)).toEqual([
+			{ Name: 'Kept', Query: 'SELECT Id, UserId FROM UserServicePresence', NotifyForOperationDelete: true },
+		]);
+		// Presence rows are data of one run: the new run's rows, seeded or not, never reuse an earlier id.
+		expect(await currentRow(jwt, untouched.id)).not.toBe(seededRow);
+		second.setPresence(changed.id, 'Busy');
+		expect(await currentRow(jwt, changed.id)).not.toBe(busyRow);
+	});
+
+	it('keeps generated connected app keys in an owner-only file and reads them back (the demo\'s next start)', async () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'sf-connected-app-'));
+		try {
+			const file = path.join(folder, 'n8n', 'salesforce-connected-app.json');
+			const made = keptConnectedAppKeys(file);
+			expect(statSync(file).mode & 0o777).toBe(0o600);
+			expect(keptConnectedAppKeys(file)).toEqual(made);
+			const emulator = await start({ agents: 1, connectedApp: keptConnectedAppKeys(file) });
+			expect(emulator.connectedApp.clientId).toBe(made.clientId);
+			writeFileSync(file, '{"clientId": "only"}');
+			expect(() => keptConnectedAppKeys(file)).toThrow(`${file} lacks clientSecret, jwtPrivateKey; delete it to make a new connected app`);
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+
+	it('refuses connected app keys it cannot use, naming the field and never echoing the key', async () => {
+		const keys = { clientId: 'id', clientSecret: 'secret', jwtPrivateKey: 'not-a-key-SECRETMATERIAL' };
+		const failure = await errorOf(startSalesforceEmulator({ agents: 1, connectedApp: keys }));
+		expect(failure.message).toMatch(/^connectedApp\.jwtPrivateKey is not a PEM private key/);
+		expect(failure.message).not.toContain('SECRETMATERIAL');
+		const blank = await errorOf(startSalesforceEmulator({ agents: 1, connectedApp: { ...keys, clientSecret: '' } }));
+		expect(blank.message).toBe('connectedApp.clientSecret must be a non-empty string (connectedApp needs clientId, clientSecret and jwtPrivateKey)');
+		const badTopic = await errorOf(startSalesforceEmulator({ agents: 1, pushTopics: [{ Name: 'Bad', Query: 'SELECT UserId FROM UserServicePresence', ApiVersion: 62 }] }));
+		expect(badTopic.message).toMatch(/^pushTopics\[0\] \(Bad\): INVALID_FIELD: [\s\S]*must include the Id field/);
 	});
 });

@@ -124,11 +124,14 @@ describe('Salesforce emulator: CometD streaming', () => {
 
 		const everything = received<any>(4);
 		await subscribed(newClient([new StreamingExtension.Replay(channel, -2)]), channel, everything.push);
+		// Replay ids start above any an earlier run of the org could have issued, then rise by one.
+		const firstId = lastSeen - 1;
+		expect(firstId).toBeGreaterThan(1e15);
 		expect((await everything.done).map((d) => [d.event.replayId, d.event.type])).toEqual([
-			[1, 'updated'],
-			[2, 'created'],
-			[3, 'updated'],
-			[4, 'created'],
+			[firstId, 'updated'],
+			[firstId + 1, 'created'],
+			[firstId + 2, 'updated'],
+			[firstId + 3, 'created'],
 		]);
 	});
 
@@ -194,6 +197,46 @@ describe('Salesforce emulator: CometD streaming', () => {
 		await recorder.next((m) => m.channel === '/topic/OmniPresence' && m.data.event.type === 'created');
 		expect(events.at(-1).sobject.UserId).toBe(agent.id);
 	});
+	it('a Force Offline DELETE sends a PushTopic deleted event naming only the row, and a CDC DELETE change event', async () => {
+		const agent = emulator.users()[2];
+		const client = newClient([]);
+		const topic = received<any>(1);
+		const cdc = received<any>(1);
+		await subscribed(client, '/topic/OmniPresence', topic.push);
+		await subscribed(client, CDC_CHANNEL, cdc.push);
+		const current = await conn.query<any>(`SELECT Id FROM UserServicePresence WHERE IsCurrentState = true AND UserId = '${agent.id}'`);
+		const rowId = current.records[0].Id;
+		await conn.sobject('UserServicePresence').destroy(rowId);
+		const [deleted] = await topic.done;
+		expect(deleted).toEqual({ event: { type: 'deleted', replayId: expect.any(Number), createdDate: expect.stringMatching(/Z$/) }, sobject: { Id: rowId } });
+		const [change] = await cdc.done;
+		expect(change.payload).toEqual({ ChangeEventHeader: expect.objectContaining({ entityName: 'UserServicePresence', changeType: 'DELETE', recordIds: [rowId] }) });
+		expect(emulator.presenceOf(agent.id)).toBeNull();
+	});
+
+	it('an expired session gets 401::Authentication invalid on every later connect, never 403::Unknown client', async () => {
+		const own = await connectWithCode(emulator);
+		const bayeux = async (message: Message): Promise<Message> => {
+			const response = await fetch(`${emulator.url}/cometd/62.0`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${own.accessToken}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify([message]),
+			});
+			return ((await response.json()) as Message[]).find((reply) => reply.channel === message.channel)!;
+		};
+		const { clientId } = await bayeux({ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] });
+		const connect = () => bayeux({ channel: '/meta/connect', clientId, connectionType: 'long-polling' });
+		expect(await connect()).toMatchObject({ successful: true }); // the first connect answers at once
+		const held = connect();
+		// Expire once the poll is held: releasing it early is allowed, with the same auth failure.
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		emulator.expireTokens();
+		const authFailure = { successful: false, error: '401::Authentication invalid', advice: { reconnect: 'none', interval: 0 } };
+		expect(await held).toMatchObject(authFailure);
+		expect(await connect()).toMatchObject(authFailure);
+		expect(await bayeux({ channel: '/meta/subscribe', clientId, subscription: '/topic/OmniPresence' })).toMatchObject(authFailure);
+	});
+
 	it('ends a held connect with 401::Authentication invalid when tokens expire, which AuthFailure sees', async () => {
 		const own = await connectWithCode(emulator);
 		const failure = new Promise<Message>((resolve) => newClient([new StreamingExtension.AuthFailure(resolve)], own));

@@ -40,6 +40,9 @@ export function createSalesforceClient(auth: SalesforceAuth): SalesforceClient {
 		}
 	}
 
+	const ensureTopic = (name: string) =>
+		call('create or update the PushTopic', (conn) => ensurePushTopic(conn, name, auth.apiVersion), PUSH_TOPIC_FIXES);
+
 	return {
 		listStatuses: () => call('list Omni-Channel presence statuses', listStatuses, STATUS_FIXES),
 		listUsers: (filter) => call('list users', (conn) => listUsers(conn, filter)),
@@ -53,21 +56,29 @@ export function createSalesforceClient(auth: SalesforceAuth): SalesforceClient {
 				),
 			),
 		deletePresence: (rowId) => call('delete the presence row', (conn) => deletePresence(conn, rowId), DELETE_FIXES),
-		ensurePushTopic: (name) =>
-			call('create or update the PushTopic', (conn) => ensurePushTopic(conn, name, auth.apiVersion), PUSH_TOPIC_FIXES),
-		subscribe: (mode, options, handlers) =>
-			call('subscribe to presence changes', (conn) =>
+		ensurePushTopic: ensureTopic,
+		subscribe: (mode, options, handlers) => {
+			// A PushTopic can vanish under a running stream (deleted by an admin, an org refresh).
+			const topicName = mode === 'pushTopic' ? options.topicName : undefined;
+			const restoreChannel = topicName
+				? async () => {
+						await ensureTopic(topicName);
+					}
+				: undefined;
+			return call('subscribe to presence changes', (conn) =>
 				subscribePresence(
 					{
 						conn,
 						renew: () => renewSession(conn),
+						restoreChannel,
 						mapError: (error, action) => toTransportError(error, auth, action),
 					},
 					mode,
 					options,
 					handlers,
 				),
-			),
+			);
+		},
 		apiUsage: () => cachedConnection(auth)?.limitInfo.apiUsage ?? null,
 	};
 }

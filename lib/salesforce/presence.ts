@@ -58,6 +58,7 @@ export function presenceFields(record: SObjectRecord): Partial<PresenceRow> {
 	if ('IsAway' in record) row.isAway = record.IsAway === true;
 	if ('StatusStartDate' in record) row.statusStartDate = isoOrNull(record.StatusStartDate) ?? '';
 	if ('StatusEndDate' in record) row.statusEndDate = isoOrNull(record.StatusEndDate);
+	if ('IsDeleted' in record) row.isDeleted = record.IsDeleted === true;
 	const modstamp = record.SystemModstamp ?? record.LastModifiedDate;
 	if (modstamp !== undefined) row.systemModstamp = isoOrNull(modstamp) ?? '';
 	return row;
@@ -128,10 +129,14 @@ export async function currentPresence(conn: Connection, userIds?: string[]): Pro
 	return rows;
 }
 
+/**
+ * The change feed. It reads the recycle bin too (queryAll): a Force Offline deletes the current row, and
+ * a deleted row is invisible to query but stamped with the delete's SystemModstamp.
+ */
 export async function presenceChangesSince(conn: Connection, cursor: string): Promise<PresenceRow[]> {
 	const since = soqlDateTime(cursor, 'Presence cursor');
-	const soql = `${PRESENCE_SELECT} WHERE SystemModstamp > ${since} ORDER BY SystemModstamp`;
-	return (await queryAll(conn, soql)).map(toPresenceRow);
+	const soql = `SELECT ${PRESENCE_FIELDS.join(', ')}, IsDeleted FROM UserServicePresence WHERE SystemModstamp > ${since} ORDER BY SystemModstamp`;
+	return (await queryAll(conn, soql, { includeDeleted: true })).map(toPresenceRow);
 }
 
 export async function deletePresence(conn: Connection, rowId: string): Promise<void> {

@@ -44,9 +44,16 @@ export function chunks<T>(items: T[], size: number): T[][] {
 	return out;
 }
 
-/** All records of a query, following nextRecordsUrl (Salesforce returns at most 2,000 per page). */
-export async function queryAll<T extends Record<string, unknown>>(conn: Connection, soql: string): Promise<T[]> {
-	let page = await conn.query<T>(soql);
+/**
+ * All records of a query, following nextRecordsUrl (Salesforce returns at most 2,000 per page).
+ * `includeDeleted` reads through the queryAll resource, which also returns rows in the recycle bin.
+ */
+export async function queryAll<T extends Record<string, unknown>>(
+	conn: Connection,
+	soql: string,
+	options: { includeDeleted?: boolean } = {},
+): Promise<T[]> {
+	let page = await conn.query<T>(soql, { scanAll: options.includeDeleted === true });
 	const records = [...page.records];
 	while (!page.done && page.nextRecordsUrl) {
 		page = await conn.queryMore<T>(page.nextRecordsUrl);

@@ -2,8 +2,9 @@
  * A long-lived CometD subscription to presence changes (PushTopic or CDC) that survives what Salesforce
  * streams really do: the session expiring (401::Authentication invalid; the client's auth header is
  * fixed at creation, so it is rebuilt after a token refresh), the server forgetting the client
- * (403::Unknown client), a replay id that is no longer retained, and silent stalls. Each rebuild
- * replays from the last replay id received and reports a gap so the caller can reconcile with SOQL.
+ * (403::Unknown client), a replay id that is no longer retained, a PushTopic deleted mid-stream (an
+ * admin, an org refresh), and silent stalls. Each rebuild replays from the last replay id received and
+ * reports a gap so the caller can reconcile with SOQL.
  */
 import type { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/api/streaming';
@@ -21,6 +22,7 @@ const DISCONNECT_GRACE_MS = 2_000;
 const MAX_BACKOFF_MS = 30_000;
 /** Replay ids with a meaning of their own: -1 new events only, -2 everything retained. */
 const NEW_EVENTS_ONLY = -1;
+const CHANNEL_MISSING = /doesn't exist|does not exist|unknown channel|404/i;
 
 interface BayeuxMessage {
 	channel: string;
@@ -68,6 +70,8 @@ export interface StreamSession {
 	conn: Connection;
 	/** Renew the access token after the stream was refused (see connection.ts renewSession). */
 	renew(): Promise<void>;
+	/** Re-create the channel when it vanished mid-stream (a deleted PushTopic); absent when it cannot be. */
+	restoreChannel?(): Promise<void>;
 	mapError(error: unknown, action: string): TransportError;
 }
 
@@ -196,37 +200,58 @@ class PresenceStream implements StreamSubscription {
 	}
 
 	/**
-	 * Opens a client and subscribes, renewing the session once if it was refused and falling back to
-	 * new events only if the replay id is gone. `gapReason` null = first start: errors are thrown;
-	 * otherwise they are reported and retried with backoff until it works or the stream is closed.
+	 * Opens a client and subscribes, renewing the session once if it was refused, falling back to new
+	 * events only if the replay id is gone, and (when rebuilding) re-creating a channel that vanished.
+	 * `gapReason` null = first start: errors are thrown; otherwise they are reported and retried with
+	 * backoff until it works or the stream is closed.
 	 */
 	private async establish(gapReason: string | null): Promise<void> {
 		let reason = gapReason;
+		const addReason = (text: string) => (reason = `${reason ? `${reason}; ` : ''}${text}`);
 		let renew = gapReason?.startsWith('401') ?? false;
+		// restore: re-create the channel before the next attempt; restored: that has been done.
+		let restore = false;
+		let restored = false;
 		let failures = 0;
 		while (!this.closed) {
 			let outcome: Outcome;
 			try {
 				if (renew) await this.session.renew();
+				if (restore && this.session.restoreChannel) {
+					await this.session.restoreChannel();
+					restored = true;
+				}
 				outcome = await this.open();
 			} catch (error) {
 				outcome = { kind: 'failed', error: this.session.mapError(error, 'renew the session for streaming') };
 			}
 			if (this.closed) return;
 			if (outcome.kind === 'subscribed') {
+				if (restored) addReason(`${this.channel} no longer existed and was re-created`);
 				if (reason) this.handlers.onGap(reason);
 				return;
 			}
 			if (outcome.kind === 'replayInvalid') {
 				const lost = this.replayFrom;
 				this.replayFrom = NEW_EVENTS_ONLY;
-				reason = `${reason ? `${reason}; ` : ''}replay id ${lost} is no longer retained, resubscribed for new events only`;
+				// The server may have restarted its numbering (a re-created topic, a refreshed org): ids
+				// below the last one seen are new events now, not repeats.
+				this.lastReplay = null;
+				addReason(`replay id ${lost} is no longer retained, resubscribed for new events only`);
 				continue;
 			}
 			if (outcome.kind === 'auth' && !renew) {
 				renew = true;
 				continue;
 			}
+			// First start leaves creating the channel to the caller (subscribe says how); a running stream
+			// re-creates one that went away and retries at once. Still missing after that: back off below.
+			const missing = outcome.kind === 'failed' && typeof outcome.error === 'string' && CHANNEL_MISSING.test(outcome.error);
+			if (missing && gapReason !== null && this.session.restoreChannel && !restore) {
+				restore = true;
+				continue;
+			}
+			restore = false;
 			const error =
 				outcome.kind === 'auth'
 					? new TransportError(
@@ -247,7 +272,7 @@ class PresenceStream implements StreamSubscription {
 	}
 
 	private subscribeError(error: string): TransportError {
-		if (/doesn't exist|does not exist|unknown channel|404/i.test(error)) {
+		if (CHANNEL_MISSING.test(error)) {
 			const fix = this.channel.startsWith('/topic/')
 				? 'create it with ensurePushTopic (the trigger does this on activation)'
 				: 'select User Service Presence in Setup → Change Data Capture (API 62.0 or later)';

@@ -58,6 +58,8 @@ export interface PresenceRow {
 	statusStartDate: string;
 	statusEndDate: string | null;
 	systemModstamp: string;
+	/** Set on rows read from the change feed: true when the row was deleted (Force Offline). */
+	isDeleted?: boolean;
 }
 
 export interface PublishResult {
@@ -95,7 +97,7 @@ export interface SalesforceClient {
 	listUsers(filter?: { ids?: string[]; activeOnly?: boolean }): Promise<SalesforceUser[]>;
 	/** Current rows (IsCurrentState = true), optionally for some users only. Users absent are Offline. */
 	currentPresence(userIds?: string[]): Promise<PresenceRow[]>;
-	/** Rows with SystemModstamp > cursor, oldest first (opened and closed rows). */
+	/** Rows with SystemModstamp > cursor, oldest first (opened, closed and deleted rows). */
 	presenceChangesSince(cursor: string): Promise<PresenceRow[]>;
 	/** Publish companion commands (composite, ≤ 200 per call). One result per command, in order. */
 	publishCommands(commands: PresenceCommand[]): Promise<PublishResult[]>;

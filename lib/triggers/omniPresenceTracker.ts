@@ -3,7 +3,7 @@
  * user's current row and opens a new one; a logout closes it and opens none. So:
  * - a newly opened current row is a status change (previous = what we knew);
  * - a closed row is Offline only if no successor opens within the settle delay (close + open is one change);
- * - a deleted current row ("Force Offline") is Offline at once.
+ * - a deleted current row ("Force Offline"), streamed as `deleted` or read with IsDeleted, is Offline at once.
  * Rows arrive from the stream, from SOQL catch-up and from snapshots, possibly twice and out of order, so a
  * row older than what we know of its user is ignored: reading the same rows again emits nothing new.
  * Events carry the status id only; the trigger fills DeveloperName, label and identity from its caches.
@@ -90,15 +90,17 @@ export class OmniPresenceTracker {
 	constructor(private readonly options: OmniPresenceTrackerOptions) {}
 
 	/**
-	 * Applies one row. Returns false when the row cannot be read (a partial update of a row we never saw):
-	 * the caller should catch up with SOQL, which returns whole rows.
+	 * Applies one row; `deleted` for a streamed delete (a row read with SOQL says so in isDeleted). Returns
+	 * false when the row cannot be read (a partial update of a row we never saw): the caller should catch
+	 * up with SOQL, which returns whole rows.
 	 */
 	applyRow(row: RowChange, deleted = false): boolean {
+		const isDeleted = deleted || row.isDeleted === true;
 		const userId = row.userId ?? this.rowUsers.get(row.id);
-		if (!userId) return deleted; // deleting a row we never knew as current changes nothing we know
+		if (!userId) return isDeleted; // deleting a row we never knew as current changes nothing we know
 		this.noteModstamp(row.systemModstamp);
 		const events: PresenceEvent[] = [];
-		const handled = deleted ? this.deleted(row, userId, events) : this.updated(row, userId, events);
+		const handled = isDeleted ? this.deleted(row, userId, events) : this.updated(row, userId, events);
 		if (events.length > 0) this.options.onEvents(events);
 		return handled;
 	}
@@ -241,12 +243,14 @@ export class OmniPresenceTracker {
 		if (known?.rowId !== row.id) return true;
 		this.cancelPending(userKey(userId));
 		const observedAt = this.nowIso();
-		const endedAt = isoTime(row.statusEndDate) ?? observedAt;
+		// A deleted current row has no end date; its SystemModstamp (or the event's date) is when it went.
+		const deletedAt = isoTime(row.statusEndDate) ?? isoTime(row.systemModstamp);
+		const endedAt = deletedAt ?? observedAt;
 		events.push({
 			...this.event(userId, `${row.id}:closed`, endedAt, { ...OFFLINE_OMNI, since: endedAt }, observedAt),
 			previous: stateOfKnown(known),
 		});
-		this.learnOffline(userId, row.id, isoTime(row.statusEndDate));
+		this.learnOffline(userId, row.id, deletedAt);
 		return true;
 	}
 

@@ -242,7 +242,7 @@ export class SalesforcePresenceWatcher {
 		}
 	}
 
-	/** SOQL since the gap, then a snapshot to repair what SOQL cannot show (deleted rows). */
+	/** SOQL since the gap, then a snapshot to repair what the change feed no longer shows (rows purged from the recycle bin). */
 	private async catchUp(): Promise<void> {
 		const generation = this.gapGeneration;
 		await this.readChanges(this.gapCursor);

@@ -1,18 +1,20 @@
 /**
  * The presence stream (jsforce's Faye client over CometD) against the Salesforce emulator: PushTopic and
  * CDC, and recovery without losing events from an expired session, a server that forgot the client, a
- * replay id that is gone, and a silent stall.
+ * replay id that is gone, a PushTopic deleted mid-stream, a server whose replay numbering started over,
+ * and a silent stall.
  */
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
 import { TransportError } from '../../lib/errors';
 import { createSalesforceClient } from '../../lib/salesforce/client';
-import { forgetConnections } from '../../lib/salesforce/connection';
+import { connectionFor, forgetConnections } from '../../lib/salesforce/connection';
 import { authFromJwtCredential } from '../../lib/salesforce/credentials';
-import type { SalesforceClient, StreamMessage, StreamSubscription } from '../../lib/salesforce/types';
+import type { SalesforceAuth, SalesforceClient, StreamMessage, StreamSubscription } from '../../lib/salesforce/types';
 
 const TOPIC = 'OmniPresenceSync';
 
 let emulator: SalesforceEmulator;
+let auth: SalesforceAuth;
 let client: SalesforceClient;
 let subscription: StreamSubscription | null;
 
@@ -62,15 +64,14 @@ async function start(options: { streamingTimeoutMs?: number } = {}) {
 	forgetConnections();
 	emulator = await startSalesforceEmulator({ port: 0, agents: 6, ...options });
 	const app = emulator.connectedApp;
-	client = createSalesforceClient(
-		authFromJwtCredential({
-			environment: 'custom',
-			customUrl: emulator.url,
-			clientId: app.clientId,
-			username: app.integrationUsername,
-			privateKey: app.jwtPrivateKey,
-		}),
-	);
+	auth = authFromJwtCredential({
+		environment: 'custom',
+		customUrl: emulator.url,
+		clientId: app.clientId,
+		username: app.integrationUsername,
+		privateKey: app.jwtPrivateKey,
+	});
+	client = createSalesforceClient(auth);
 }
 
 afterEach(async () => {
@@ -116,8 +117,8 @@ describe('PushTopic', () => {
 		emulator.setPresence(second.id, 'Lunch_Break'); // while the stream is down
 		await recorder.currentRowOf(second.id, statusId('Lunch_Break'));
 
-		// 401 when the expiry catches a held poll; 403 (then a refused handshake) when it falls between polls.
-		expect(recorder.gaps).toEqual([expect.stringMatching(/^(401::Authentication invalid|403::Unknown client)/)]);
+		// The server keeps the client: an expired session is 401, never 403::Unknown client.
+		expect(recorder.gaps).toEqual(['401::Authentication invalid']);
 		expect(emulator.router.counters().calls['POST /services/oauth2/token']).toBe(2); // renewed once
 		const replayIds = recorder.messages.map((m) => m.replayId);
 		expect(new Set(replayIds).size).toBe(replayIds.length);
@@ -142,6 +143,33 @@ describe('PushTopic', () => {
 		expect(recorder.gaps).toEqual([expect.stringMatching(/403::Unknown client/)]);
 		const replayIds = recorder.messages.map((m) => m.replayId);
 		expect(new Set(replayIds).size).toBe(replayIds.length);
+	});
+
+	it('re-creates a PushTopic deleted under a running stream, reports the gap, and keeps delivering', async () => {
+		await client.ensurePushTopic(TOPIC);
+		const recorder = new Recorder();
+		subscription = await client.subscribe('pushTopic', { topicName: TOPIC, replayId: null }, recorder.handlers);
+		const [first, second] = agents();
+		emulator.setPresence(first.id, 'Busy');
+		await recorder.currentRowOf(first.id, statusId('Busy'));
+
+		// An admin deletes the topic over REST.
+		const conn = await connectionFor(auth);
+		const [topic] = (await conn.query<{ Id: string }>(`SELECT Id FROM PushTopic WHERE Name = '${TOPIC}'`)).records;
+		expect(await conn.sobject('PushTopic').destroy(topic.Id)).toMatchObject({ success: true });
+		expect(emulator.pushTopics()).toEqual([]);
+		// The emulator keeps the subscription (it just carries nothing): the stream finds the channel gone
+		// when it next resubscribes.
+		emulator.dropStreamingClients();
+		await recorder.until(() => recorder.gaps.length > 0);
+		expect(recorder.gaps).toEqual([
+			expect.stringMatching(new RegExp(`^403::Unknown client; /topic/${TOPIC} no longer existed and was re-created$`)),
+		]);
+		expect(emulator.pushTopics().map((t) => t.Name)).toEqual([TOPIC]);
+
+		emulator.setPresence(second.id, 'Training');
+		await recorder.currentRowOf(second.id, statusId('Training'));
+		expect(recorder.errors).toEqual([]);
 	});
 
 	it('resubscribes for new events and reports a gap when the stored replay id is gone', async () => {
@@ -179,6 +207,39 @@ describe('PushTopic', () => {
 		expect(error).toBeInstanceOf(TransportError);
 		expect(error.errorCode).toBe('STREAMING_CHANNEL_NOT_FOUND');
 		expect(error.message).toMatch(/\/topic\/NoSuchTopic does not exist: create it with ensurePushTopic/);
+	});
+});
+
+describe('a server whose replay numbering started over', () => {
+	it('delivers its new events after falling back to new events only, though their ids are lower', async () => {
+		// The first run numbers replay ids from a clock an hour ahead; the same org restarted (same port,
+		// connected app and topic, as after a refresh) numbers from now, so every new id is lower.
+		const realNow = Date.now;
+		const ahead = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 3_600_000);
+		try {
+			await start();
+		} finally {
+			ahead.mockRestore();
+		}
+		await client.ensurePushTopic(TOPIC);
+		const recorder = new Recorder();
+		subscription = await client.subscribe('pushTopic', { topicName: TOPIC, replayId: null }, recorder.handlers);
+		const [agent] = agents();
+		emulator.setPresence(agent.id, 'Busy');
+		await recorder.currentRowOf(agent.id, statusId('Busy'));
+		const lastBefore = subscription.lastReplayId()!;
+
+		const { port, connectedApp } = emulator;
+		const pushTopics = emulator.pushTopics();
+		await emulator.stop();
+		emulator = await startSalesforceEmulator({ port, agents: 6, connectedApp, pushTopics });
+		await recorder.until(() => recorder.gaps.length > 0);
+		expect(recorder.gaps).toEqual([expect.stringMatching(new RegExp(`replay id ${lastBefore} is no longer retained`))]);
+
+		emulator.setPresence(agent.id, 'Training');
+		await recorder.currentRowOf(agent.id, statusId('Training'));
+		expect(recorder.messages.at(-1)!.replayId).toBeLessThan(lastBefore);
+		expect(subscription.lastReplayId()).toBe(recorder.messages.at(-1)!.replayId);
 	});
 });
 

@@ -207,13 +207,23 @@ describe('writes', () => {
 		expect(targets.map((a) => emulator.presenceOf(a.id)?.developerName)).toEqual(targets.map(() => 'Lunch_Break'));
 	});
 
-	it('Force Offline deletes the current presence row', async () => {
+	it('Force Offline deletes the current presence row; the change feed shows it deleted, stamped by the delete', async () => {
 		const client = createSalesforceClient(authFromJwtCredential(jwtCredential()));
 		const [agent] = agents();
 		const [row] = await client.currentPresence([agent.id]);
 		await client.deletePresence(row.id);
 		expect(emulator.presenceOf(agent.id)).toBeNull();
 		expect(await client.currentPresence([agent.id])).toEqual([]);
+
+		const changes = (await client.presenceChangesSince(row.systemModstamp)).filter((change) => change.id === row.id);
+		expect(changes).toEqual([expect.objectContaining({ userId: agent.id, isCurrentState: true, isDeleted: true })]);
+		expect(Date.parse(changes[0].systemModstamp)).toBeGreaterThan(Date.parse(row.systemModstamp));
+
+		const again = (await client.deletePresence(row.id).catch((e: unknown) => e)) as TransportError;
+		expect(again).toBeInstanceOf(TransportError);
+		expect(again.errorCode).toBe('ENTITY_IS_DELETED');
+		expect(again.message).toMatch(/already gone/);
+
 		const gone = `${row.id.slice(0, 3)}000000000000AAA`;
 		const error = (await client.deletePresence(gone).catch((e: unknown) => e)) as TransportError;
 		expect(error).toBeInstanceOf(TransportError);

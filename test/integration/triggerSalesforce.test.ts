@@ -1,8 +1,9 @@
 /**
  * The Salesforce Omni-Channel Trigger with n8n's real TriggerContext against the Salesforce emulator:
  * PushTopic and CDC streaming and polling, Offline after the settle delay, recovery from an expired session
- * and a forgotten streaming client without losing a change, resuming from static data after a restart,
- * no API call after closeFunction, and "Fetch Test Event" from live presence.
+ * and a forgotten streaming client without losing a change, Force Offline in every mode, a PushTopic an
+ * admin deleted, resuming from static data after a restart, no API call after closeFunction, and
+ * "Fetch Test Event" from live presence.
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
@@ -10,6 +11,7 @@ import { SalesforceOmniJwtApi } from '../../credentials/SalesforceOmniJwtApi.cre
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
 import type { OmniState, PresenceEvent } from '../../lib/engine/types';
 import { createSalesforceClient } from '../../lib/salesforce/client';
+import { connectionFor } from '../../lib/salesforce/connection';
 import { authFromJwtCredential } from '../../lib/salesforce/credentials';
 import { SalesforceOmniTrigger } from '../../nodes/SalesforceOmniTrigger/SalesforceOmniTrigger.node';
 import { NodeTypes, PACKAGE_NAME, TestCredentialsHelper, runTrigger, teardownN8nCore, type TriggerRun } from '../helpers/harness';
@@ -135,14 +137,38 @@ it('loses no change across an expired session and a streaming client the server 
 	expect(run.errors).toEqual([]);
 });
 
-it('emits Offline when the current presence row is deleted (Force Offline)', async () => {
-	const run = await start({ mode: 'pushTopic' });
+it.each(['pushTopic', 'cdc', 'polling'])('emits Offline when the current presence row is deleted (Force Offline), mode %s', async (mode) => {
+	const run = await start({ mode, pollInterval: 0.5 });
 	const user = agents()[6];
 	const client = createSalesforceClient(authFromJwtCredential(credentialData));
 	const [row] = await client.currentPresence([user.id]);
 	await client.deletePresence(row.id);
 	const event = await eventFor(run, user.id);
-	expect(event).toMatchObject({ eventId: `${row.id}:closed`, state: { statusId: null } });
+	expect(event).toMatchObject({ eventId: `${row.id}:closed`, state: { statusId: null }, previous: { developerName: 'Available_for_Chats' } });
+	await sleep(800); // polling reads the deleted row again in its overlap: still one event
+	expect(events(run).filter((e) => e.user.salesforceUserId === user.id)).toHaveLength(1);
+});
+
+it('re-creates its PushTopic when an admin deleted it, and streams the next change', async () => {
+	const run = await start({ mode: 'pushTopic' });
+	const [a, b] = agents().slice(16, 18);
+	emulator.setPresence(a.id, 'Busy');
+	await eventFor(run, a.id, isStatus('Busy'));
+
+	const conn = await connectionFor(authFromJwtCredential(credentialData));
+	const [topic] = (await conn.query<{ Id: string }>('SELECT Id FROM PushTopic')).records;
+	await conn.sobject('PushTopic').destroy(topic.Id);
+	expect(emulator.pushTopics()).toEqual([]);
+	emulator.dropStreamingClients(); // the emulator keeps a deleted topic's subscriptions: force the resubscribe
+	emulator.setPresence(b.id, 'Training');
+	await eventFor(run, b.id, isStatus('Training'));
+	expect(emulator.pushTopics()).toHaveLength(1);
+
+	emulator.setPresence(a.id, 'Lunch_Break');
+	await eventFor(run, a.id, isStatus('Lunch_Break'));
+	const ids = events(run).map((event) => event.eventId);
+	expect(new Set(ids).size).toBe(ids.length);
+	expect(run.errors).toEqual([]);
 });
 
 it('persists its cursors in static data and, after a restart, emits the change made while it was closed', async () => {

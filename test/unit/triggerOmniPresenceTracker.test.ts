@@ -81,6 +81,33 @@ describe('OmniPresenceTracker', () => {
 		expect(events[0]).toMatchObject({ eventId: '0Lr1:closed', state: { statusId: null }, previous: { statusId: AVAILABLE } });
 	});
 
+	it('reports Offline at once for a current row read back deleted (SOQL queryAll), at the delete\'s stamp, once', () => {
+		const first = opened('0Lr1', AVAILABLE, 0);
+		tracker.learn([first]);
+		const deleted = { ...first, isDeleted: true, systemModstamp: at(30) };
+		tracker.applyRow(deleted);
+		expect(events).toHaveLength(1);
+		expect(events[0]).toMatchObject({
+			eventId: '0Lr1:closed',
+			changedAt: at(30),
+			state: { statusId: null, since: at(30) },
+			previous: { statusId: AVAILABLE },
+		});
+		tracker.applyRow(deleted); // the polling overlap reads it again
+		jest.advanceTimersByTime(5000);
+		expect(events).toHaveLength(1);
+		expect(tracker.cursor()).toBe(at(30));
+	});
+
+	it('ignores a deleted row that was not the current one', () => {
+		const first = opened('0Lr1', AVAILABLE, 0);
+		const second = opened('0Lr2', BUSY, 10);
+		tracker.learn([second]);
+		tracker.applyRow({ ...closed(first, 10), isDeleted: true, systemModstamp: at(40) });
+		jest.advanceTimersByTime(5000);
+		expect(events).toEqual([]);
+	});
+
 	it('handles the successor arriving before the closed row (no Offline, one change)', () => {
 		const first = opened('0Lr1', AVAILABLE, 0);
 		tracker.learn([first]);

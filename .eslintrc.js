@@ -3,7 +3,7 @@ module.exports = {
 	root: true,
 	env: { browser: true, es6: true, node: true },
 	parser: '@typescript-eslint/parser',
-	parserOptions: { project: ['./tsconfig.json'], sourceType: 'module', extraFileExtensions: ['.json'] },
+	parserOptions: { project: ['./tsconfig.eslint.json'], sourceType: 'module', extraFileExtensions: ['.json'] },
 	ignorePatterns: ['.eslintrc.js', '**/*.js', '**/node_modules/**', '**/dist/**'],
 	overrides: [
 		{

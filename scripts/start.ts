@@ -8,7 +8,7 @@
 import * as path from 'path';
 
 import type { ObservedSync } from '../emulators/console';
-import { projectRoot } from '../emulators/console/templateRule';
+import { projectRoot } from '../emulators/common/projectRoot';
 import { startActivity } from './demo/activity';
 import { startDemoStack, type DemoStack } from './demo/stack';
 import { portFromEnv } from '../emulators/common/env';

@@ -3,7 +3,7 @@
  * n8n reads it (the node's own properties fill the defaults a saved workflow leaves out, and the node's own
  * parameters → rule mapping). The console and the workflow therefore agree on what "in sync" means.
  */
-import { existsSync, readFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import * as path from 'path';
 import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 
@@ -11,18 +11,11 @@ import type { PresenceRuleConfig } from '../../lib/engine/rule';
 import { toPresenceRule, type PresenceRuleParameters } from '../../nodes/PresenceRule/parameters';
 import { PresenceRule } from '../../nodes/PresenceRule/PresenceRule.node';
 
+export { projectRoot } from '../common/projectRoot';
+import { projectRoot } from '../common/projectRoot';
+
 export const TEMPLATE_FILE = path.join('templates', 'bidirectional-presence-sync.json');
 
-/** The package root: the nearest folder up from here with a package.json (works from source and from dist/). */
-export function projectRoot(from = __dirname): string {
-	let dir = from;
-	while (!existsSync(path.join(dir, 'package.json'))) {
-		const parent = path.dirname(dir);
-		if (parent === dir) throw new Error(`No package.json above ${from}: cannot find the project root`);
-		dir = parent;
-	}
-	return dir;
-}
 
 interface WorkflowJson {
 	name?: string;

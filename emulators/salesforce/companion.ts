@@ -5,11 +5,11 @@
  * toolkit would. An agent whose console is closed has no companion, so their commands go nowhere.
  */
 import type { EventEmitter } from 'events';
-import * as fs from 'fs';
 import * as path from 'path';
 import { COMMAND_FIELDS } from '../../lib/salesforce/companionContract';
 import type { Org } from './org';
 import type { DataMessage } from './streaming';
+import { projectRoot } from '../common/projectRoot';
 
 export type CompanionDecision =
 	| { verdict: 'apply'; action: 'set'; statusId: string; developerName: string; commandId: string }
@@ -34,15 +34,6 @@ const RULES_PATH = 'salesforce/force-app/main/default/staticresources/presenceSy
 const MAX_COMMAND_AGE_MS = 120_000;
 
 /** The project root: the nearest folder above this file with a package.json (works from src and dist). */
-function projectRoot(): string {
-	let dir = __dirname;
-	while (!fs.existsSync(path.join(dir, 'package.json'))) {
-		const parent = path.dirname(dir);
-		if (parent === dir) throw new Error(`No package.json above ${__dirname}`);
-		dir = parent;
-	}
-	return dir;
-}
 
 let rules: PresenceSyncRules | undefined;
 

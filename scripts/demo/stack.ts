@@ -16,7 +16,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { CXONE_CREDENTIAL_TYPE } from '../../lib/cxone/credentials';
 import { startConsole, type AgentConsole } from '../../emulators/console';
-import { projectRoot, TEMPLATE_FILE } from '../../emulators/console/templateRule';
+import { projectRoot } from '../../emulators/common/projectRoot';
+import { TEMPLATE_FILE } from '../../emulators/console/templateRule';
 import type { SeedAgent } from '../../emulators/common/seed';
 import { startCxoneEmulator, type CxoneEmulator, type CxoneEmulatorOptions } from '../../emulators/cxone';
 import {

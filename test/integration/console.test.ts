@@ -10,7 +10,8 @@ import { createCxoneClient } from '../../lib/cxone/client';
 import { cxoneAuthFromCredentials } from '../../lib/cxone/credentials';
 import { NO_SYNC, OFFLINE, ANY_REASON, presenceRule } from '../../lib/engine/rule';
 import { startConsole, type AgentConsole, type AgentRow, type ObservedSync } from '../../emulators/console';
-import { templateRule, TEMPLATE_FILE, projectRoot } from '../../emulators/console/templateRule';
+import { projectRoot } from '../../emulators/common/projectRoot';
+import { templateRule, TEMPLATE_FILE } from '../../emulators/console/templateRule';
 import { startCxoneEmulator, type CxoneEmulator } from '../../emulators/cxone';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
 

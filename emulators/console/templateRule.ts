@@ -11,7 +11,6 @@ import type { PresenceRuleConfig } from '../../lib/engine/rule';
 import { toPresenceRule, type PresenceRuleParameters } from '../../nodes/PresenceRule/parameters';
 import { PresenceRule } from '../../nodes/PresenceRule/PresenceRule.node';
 
-export { projectRoot } from '../common/projectRoot';
 import { projectRoot } from '../common/projectRoot';
 
 export const TEMPLATE_FILE = path.join('templates', 'bidirectional-presence-sync.json');
